@@ -1,0 +1,44 @@
+# Pavilion: `make run` to try it, `make test` to test it. See README.md.
+SHELL := /bin/sh
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install lint messages bench demo clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
+	@test -x $(PY) || "$$(./scripts/find-python)" -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e . \
+	  || $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	@touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	$(PY) manage.py demo_staff
+
+run: demo
+	@echo "Pavilion is at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(PY) -m ruff check src tests bench
+	$(PY) -m ruff format --check src tests bench
+
+# Refresh the Japanese catalogue after changing UI strings (needs GNU gettext).
+messages: install
+	cd src/pavilion && ../../$(PY) ../../manage.py makemessages -l ja --no-obsolete --no-location
+	cd src/pavilion && ../../$(PY) ../../manage.py compilemessages -l ja
+
+bench: install
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,171 @@
+"""Dates and times written per language, in several zones side by side.
+
+Times are stored in UTC and converted here for display; nothing is built by
+string arithmetic. Zone names come from the CLDR data in Babel, so that
+Asia/Baku reads "アゼルバイジャン時間" in Japanese. In English the venue's zone
+is named by its city ("Baku time"), the secondary zones by their country
+("Japan time"), or country and city where a country has several zones.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import lru_cache
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import get_timezone_location
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+DATE_PATTERNS = {
+    # 12 Nov 2024 / 2024年11月12日(火)
+    "en": {"short": "d MMM y", "weekday": "EEE d MMM y", "day": "EEE d MMM", "long": "EEEE d MMMM y"},
+    "ja": {"short": "y年M月d日", "weekday": "y年M月d日(E)", "day": "M月d日(E)", "long": "y年M月d日(EEEE)"},
+}
+TIME_FORMAT = "%H:%M"
+
+
+@lru_cache(maxsize=1)
+def _all_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def is_valid_zone(name: str) -> bool:
+    return name in _all_zones()
+
+
+@lru_cache(maxsize=512)
+def zone(name: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(name) from exc
+
+
+@lru_cache(maxsize=512)
+def zone_label(name: str, lang: str, *, primary: bool = False) -> str:
+    """How a zone is named in running text: "Baku time", "日本時間"."""
+    if lang == "ja":
+        return get_timezone_location(name, locale="ja")
+    if primary:
+        city = get_timezone_location(name, locale="en", return_city=True)
+        with override("en"):
+            return _("%(place)s time") % {"place": city}
+    location = get_timezone_location(name, locale="en")
+    if location.endswith(" Time"):
+        location = location[: -len(" Time")]
+    with override("en"):
+        return _("%(place)s time") % {"place": location}
+
+
+@lru_cache(maxsize=4096)
+def format_date(value: dt.date, lang: str, style: str = "weekday") -> str:
+    pattern = DATE_PATTERNS.get(lang, DATE_PATTERNS["en"])[style]
+    return babel_format_date(value, pattern, locale=_locale(lang))
+
+
+@lru_cache(maxsize=4)
+def _locale(lang: str) -> Locale:
+    return Locale.parse(lang)
+
+
+def format_date_range(start: dt.date, end: dt.date, lang: str) -> str:
+    """11–22 Nov 2024 / 2024年11月11日～22日."""
+    if lang == "ja":
+        if (start.year, start.month) == (end.year, end.month):
+            return f"{start.year}年{start.month}月{start.day}日～{end.day}日"
+        if start.year == end.year:
+            return f"{start.year}年{start.month}月{start.day}日～{end.month}月{end.day}日"
+        return f"{format_date(start, lang, 'short')}～{format_date(end, lang, 'short')}"
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{format_date(end, lang, 'short')}"
+    if start.year == end.year:
+        return f"{start.day} {format_date(start, lang, 'short').split(' ')[1]} – {format_date(end, lang, 'short')}"
+    return f"{format_date(start, lang, 'short')} – {format_date(end, lang, 'short')}"
+
+
+@dataclass(frozen=True, slots=True)
+class ZonedRange:
+    """One session's time in one zone."""
+
+    zone: str
+    label: str
+    start: dt.datetime
+    end: dt.datetime | None
+    primary: bool
+    other_day: bool  # falls on another calendar day than in the venue's zone
+    lang: str
+
+    @property
+    def times(self) -> str:
+        if self.end is None:
+            return self.start.strftime(TIME_FORMAT)
+        return f"{self.start.strftime(TIME_FORMAT)}–{self.end.strftime(TIME_FORMAT)}"
+
+    @property
+    def date(self) -> str:
+        return format_date(self.start.date(), self.lang, "day")
+
+    @property
+    def text(self) -> str:
+        """16:30–17:30 Baku time / 21:30–22:30（日本時間）, with the date if another day."""
+        if self.lang == "ja":
+            core = f"{self.times}（{self.label}）"
+            return f"{self.date} {core}" if self.other_day else core
+        core = f"{self.times} {self.label}"
+        return f"{core} ({self.date})" if self.other_day else core
+
+
+def zoned_ranges(
+    start: dt.datetime,
+    end: dt.datetime | None,
+    primary_zone: str,
+    other_zones: list[str] | tuple[str, ...],
+    lang: str,
+) -> list[ZonedRange]:
+    """The range in the venue's zone, then in each other zone, each named."""
+    primary_start = start.astimezone(zone(primary_zone))
+    ranges = [
+        ZonedRange(
+            zone=primary_zone,
+            label=zone_label(primary_zone, lang, primary=True),
+            start=primary_start,
+            end=end.astimezone(zone(primary_zone)) if end else None,
+            primary=True,
+            other_day=False,
+            lang=lang,
+        )
+    ]
+    seen = {primary_zone}
+    for name in other_zones:
+        if name in seen:
+            continue
+        seen.add(name)
+        local_start = start.astimezone(zone(name))
+        ranges.append(
+            ZonedRange(
+                zone=name,
+                label=zone_label(name, lang),
+                start=local_start,
+                end=end.astimezone(zone(name)) if end else None,
+                primary=False,
+                other_day=local_start.date() != primary_start.date(),
+                lang=lang,
+            )
+        )
+    return ranges
+
+
+def join_ranges(ranges: list[ZonedRange], lang: str) -> str:
+    separator = "" if lang == "ja" else " · "
+    return separator.join(r.text for r in ranges)
+
+
+def format_local_time_range(start: dt.time, end: dt.time | None, zone_name: str, lang: str) -> str:
+    """A time whose date is not confirmed: only the venue's zone can be named."""
+    times = start.strftime(TIME_FORMAT) + (f"–{end.strftime(TIME_FORMAT)}" if end else "")
+    label = zone_label(zone_name, lang, primary=True)
+    return f"{times}（{label}）" if lang == "ja" else f"{times} {label}"

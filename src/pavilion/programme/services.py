@@ -1,0 +1,137 @@
+"""Rules and writes for the programme. Views, admin and commands call these."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from pavilion.core.audit import audit_log
+from pavilion.core.i18n import current_lang
+from pavilion.core.timefmt import format_date
+
+from .models import Participation, Session
+
+
+def _local(value: dt.datetime, tz) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def session_check_times(*, session: Session) -> None:
+    """End after start, inside the event's dates, in a venue of the event;
+    a published session may not overlap another published one in its venue."""
+    errors: dict[str, list[str]] = {}
+    has_start, has_end = session.starts_at is not None, session.ends_at is not None
+    if has_start != has_end:
+        field = "ends_at" if has_start else "starts_at"
+        errors.setdefault(field, []).append(
+            _("Give both the start and the end, or neither while the date is to be confirmed.")
+        )
+    if has_start and has_end and session.ends_at <= session.starts_at:
+        errors.setdefault("ends_at", []).append(_("The end must be after the start."))
+    if not has_start and session.tbc_end_time and not session.tbc_start_time:
+        errors.setdefault("tbc_start_time", []).append(_("Give the start time too."))
+    if (
+        not has_start
+        and session.tbc_start_time
+        and session.tbc_end_time
+        and session.tbc_end_time <= session.tbc_start_time
+    ):
+        errors.setdefault("tbc_end_time", []).append(_("The end must be after the start."))
+
+    event = session.event if session.event_id else None
+    venue = session.venue if session.venue_id else None
+    if event and venue and venue.event_id != event.pk:
+        errors.setdefault("venue", []).append(
+            _("This venue belongs to another event: choose a venue of “%(event)s”.")
+            % {"event": event}
+        )
+    if event and has_start and has_end and "ends_at" not in errors:
+        first, last = event.local_bounds()
+        if session.starts_at < first or session.ends_at > last:
+            errors.setdefault("starts_at", []).append(
+                _("The session must take place within the event's dates, %(start)s to %(end)s.")
+                % {
+                    "start": format_date(event.start_date, current_lang(), "short"),
+                    "end": format_date(event.end_date, current_lang(), "short"),
+                }
+            )
+    if not errors and venue and has_start and session.status == Session.Status.PUBLISHED:
+        clash = session_venue_clash(session=session)
+        if clash is not None:
+            tz = event.tzinfo if event else dt.UTC
+            errors.setdefault("starts_at", []).append(
+                _(
+                    "“%(other)s” is already published in %(venue)s from %(start)s to %(end)s; "
+                    "two published sessions cannot overlap in one venue."
+                )
+                % {
+                    "other": clash,
+                    "venue": venue,
+                    "start": _local(clash.starts_at, tz),
+                    "end": _local(clash.ends_at, tz),
+                }
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def session_venue_clash(*, session: Session) -> Session | None:
+    """The first other published session overlapping this one in its venue."""
+    if session.starts_at is None or not session.venue_id:
+        return None
+    return (
+        Session.objects.filter(venue_id=session.venue_id, status=Session.Status.PUBLISHED)
+        .overlapping(session.starts_at, session.ends_at)
+        .exclude(pk=session.pk)
+        .order_by("starts_at")
+        .first()
+    )
+
+
+def session_person_clashes(
+    *, session: Session, person_ids: Iterable[int] | None = None
+) -> list[tuple[Any, Session]]:
+    """People of this session who also take part in an overlapping session."""
+    if session.starts_at is None:
+        return []
+    if person_ids is None:
+        person_ids = session.participations.exclude(person=None).values_list("person_id", flat=True)
+    person_ids = list(person_ids)
+    if not person_ids:
+        return []
+    rows = (
+        Participation.objects.filter(person_id__in=person_ids)
+        .exclude(session_id=session.pk)
+        .exclude(session__status=Session.Status.CANCELLED)
+        .filter(session__starts_at__lt=session.ends_at, session__ends_at__gt=session.starts_at)
+        .select_related("person", "session")
+        .order_by("session__starts_at")
+    )
+    return [(row.person, row.session) for row in rows]
+
+
+@transaction.atomic
+def session_set_status(*, session: Session, status: str, actor: Any = None) -> Session:
+    """Publish, unpublish (back to draft) or cancel, with the rules checked and audited."""
+    old = session.status
+    if old == status:
+        return session
+    session.status = status
+    try:
+        session.full_clean()
+    except ValidationError:
+        session.status = old
+        raise
+    session.save(update_fields=["status", "updated_at"])
+    audit_log(
+        action=f"pavilion.session.{status}",
+        target=session,
+        actor=actor,
+        data={"from": old, "to": status},
+    )
+    return session

@@ -1,0 +1,254 @@
+"""Public programme pages. Thin: parse input, call selectors, render."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from pavilion.core.i18n import current_lang
+from pavilion.core.timefmt import format_date_range
+from pavilion.pages.glossary import footnoter
+
+from . import selectors
+from .forms import ProgrammeFilterForm, ZoneForm
+from .models import Session
+from .presenters import display_zones, group_by_day, session_card, speakers_by_segment
+
+
+def _viewer_zone(request: HttpRequest) -> tuple[str, list[str]]:
+    form = ZoneForm(request.GET)
+    if form.is_valid():
+        return form.cleaned_data["tz"], []
+    return "", [str(e) for e in form.errors.get("tz", [])]
+
+
+def _render(request: HttpRequest, template: str, context: dict, notices: list[str]) -> HttpResponse:
+    context["notices"] = notices
+    return render(request, template, context, status=400 if notices else 200)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    lang = current_lang()
+    viewer_zone, notices = _viewer_zone(request)
+    event = selectors.event_featured()
+    context: dict = {"event": event, "viewer_zone": viewer_zone}
+    if event is not None:
+        zones = display_zones(event, viewer_zone)
+        fn = footnoter()
+        venue = selectors.venue_ours(event=event)
+        upcoming = selectors.upcoming_sessions(event=event)
+        upcoming_elsewhere = [] if upcoming else selectors.upcoming_sessions()
+        context.update(
+            venue=venue,
+            dates=format_date_range(event.start_date, event.end_date, lang),
+            is_over=event.end_date < timezone.localdate(timezone=event.tzinfo),
+            description=fn.mark(venue.tr("description", lang)) if venue else "",
+            networking=fn.mark(venue.tr("networking_area", lang)) if venue else "",
+            aims=[fn.mark(aim.tr("text", lang)) for aim in venue.aims.all()] if venue else [],
+            upcoming=[session_card(s, event=event, zones=zones, lang=lang, footnoter=fn) for s in upcoming],
+            upcoming_elsewhere=[
+                session_card(s, event=s.event, zones=display_zones(s.event, viewer_zone), lang=lang)
+                for s in upcoming_elsewhere
+            ],
+            footnotes=fn.notes,
+        )
+    return _render(request, "programme/home.html", context, notices)
+
+
+def featured_programme(request: HttpRequest) -> HttpResponse:
+    event = selectors.event_featured()
+    if event is None:
+        return redirect("programme:events")
+    url = event.get_absolute_url()
+    if request.GET:
+        url += "?" + request.GET.urlencode()
+    return redirect(url)
+
+
+def event_list(request: HttpRequest) -> HttpResponse:
+    lang = current_lang()
+    events = [
+        {"event": e, "dates": format_date_range(e.start_date, e.end_date, lang)}
+        for e in selectors.event_list_public()
+    ]
+    return render(request, "programme/event_list.html", {"events": events})
+
+
+def programme(request: HttpRequest, event: str) -> HttpResponse:
+    lang = current_lang()
+    event_obj = selectors.event_get_public(slug=event)
+    form = ProgrammeFilterForm(request.GET, event=event_obj)
+    filters = form.valid_filters()
+    notices = [str(error) for errors in form.errors.values() for error in errors]
+    viewer_zone = filters.get("tz", "")
+    zones = display_zones(event_obj, viewer_zone)
+
+    base = selectors.programme_queryset(event=event_obj, filters=filters)
+    day_counts = selectors.programme_day_counts(event=event_obj, queryset=base)
+    sessions = selectors.programme_sessions(event=event_obj, queryset=base, day=filters.get("day"))
+    fn = footnoter()
+    cards = [session_card(s, event=event_obj, zones=zones, lang=lang, footnoter=fn) for s in sessions]
+    groups = group_by_day(cards, event=event_obj, lang=lang)
+
+    keep = {k: request.GET[k] for k in ("venue", "host", "speaker", "q", "tz") if request.GET.get(k) and k in filters}
+    day_links = [
+        {
+            "date": day,
+            "label": _day_label(day, lang),
+            "count": day_counts.get(day, 0),
+            "url": "?" + urlencode({**keep, "day": day.isoformat()}),
+            "current": filters.get("day") == day,
+        }
+        for day in event_obj.days()
+    ]
+    tbc_count = day_counts.get(None, 0)
+    active = _active_filters(filters, lang)
+    return _render(
+        request,
+        "programme/programme.html",
+        {
+            "event": event_obj,
+            "dates": format_date_range(event_obj.start_date, event_obj.end_date, lang),
+            "form": form,
+            "filters": filters,
+            "groups": groups,
+            "count": len(cards),
+            "day_links": day_links,
+            "all_days_url": "?" + urlencode(keep) if keep else "?",
+            "tbc_count": tbc_count,
+            "venues": selectors.event_venues(event=event_obj),
+            "host_organisations": selectors.event_host_organisations(event=event_obj),
+            "active_filters": active,
+            "viewer_zone": viewer_zone,
+            "zones": [event_obj.timezone, *zones],
+            "session_query": "?" + urlencode({"tz": viewer_zone}) if viewer_zone else "",
+            "footnotes": fn.notes,
+        },
+        notices,
+    )
+
+
+def _day_label(day, lang: str) -> str:
+    from pavilion.core.timefmt import format_date
+
+    return format_date(day, lang, "day")
+
+
+def _active_filters(filters: dict, lang: str) -> list[dict]:
+    labels = []
+    for name in ("venue", "host", "speaker"):
+        obj = filters.get(name)
+        if obj is not None:
+            labels.append({"name": name, "value": obj.tr("name", lang)})
+    if filters.get("q"):
+        labels.append({"name": "q", "value": filters["q"]})
+    return labels
+
+
+def session_detail(request: HttpRequest, event: str, slug: str) -> HttpResponse:
+    lang = current_lang()
+    event_obj = selectors.event_get_public(slug=event)
+    session = selectors.session_get_public(event=event_obj, slug=slug)
+    viewer_zone, notices = _viewer_zone(request)
+    zones = display_zones(event_obj, viewer_zone)
+    fn = footnoter()
+    card = session_card(session, event=event_obj, zones=zones, lang=lang)
+    title = fn.mark(session.tr("title", lang))
+    summary = fn.mark(session.tr("summary", lang))
+    participations = list(session.participations.all())
+    segments = speakers_by_segment(participations, lang)
+    for part in participations:
+        part.marked_segment = fn.mark(part.tr("segment", lang))
+    chapters = list(session.chapters.all())
+    return _render(
+        request,
+        "programme/session_detail.html",
+        {
+            "event": event_obj,
+            "session": session,
+            "card": card,
+            "title": title,
+            "title_text": card.title,
+            "summary": summary,
+            "summary_is_fallback": getattr(session.tr("summary", lang), "is_fallback", False),
+            "segments": segments,
+            "hosts": list(session.hosts.all()),
+            "links": list(session.links.all()),
+            "chapters": chapters,
+            "viewer_zone": viewer_zone,
+            "footnotes": fn.notes,
+            "is_cancelled": session.status == Session.Status.CANCELLED,
+        },
+        notices,
+    )
+
+
+def featured_speakers(request: HttpRequest) -> HttpResponse:
+    event = selectors.event_featured()
+    if event is None:
+        return redirect("programme:events")
+    return redirect("programme:speakers", event=event.slug)
+
+
+def speaker_list(request: HttpRequest, event: str) -> HttpResponse:
+    event_obj = selectors.event_get_public(slug=event)
+    text = request.GET.get("q", "").strip()[:200]
+    paginator = Paginator(selectors.speakers_for_event(event=event_obj, text=text), 100)
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "programme/speaker_list.html",
+        {"event": event_obj, "page": page, "q": text, "people": list(page.object_list)},
+    )
+
+
+def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    lang = current_lang()
+    person, parts = selectors.person_get_public(slug=slug)
+    viewer_zone, notices = _viewer_zone(request)
+    rows = []
+    for part in parts:
+        event = part.session.event
+        rows.append(
+            {
+                "participation": part,
+                "card": session_card(
+                    part.session, event=event, zones=display_zones(event, viewer_zone), lang=lang
+                ),
+            }
+        )
+    return _render(
+        request,
+        "programme/speaker_detail.html",
+        {"person": person, "rows": rows, "viewer_zone": viewer_zone},
+        notices,
+    )
+
+
+def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    lang = current_lang()
+    data = selectors.organisation_get_public(slug=slug)
+    viewer_zone, notices = _viewer_zone(request)
+
+    def card(session):
+        event = session.event
+        return session_card(session, event=event, zones=display_zones(event, viewer_zone), lang=lang)
+
+    hosted = [{"host": h, "card": card(h.session)} for h in data["hosted"]]
+    speaking = [{"participation": p, "card": card(p.session)} for p in data["speaking"]]
+    return _render(
+        request,
+        "programme/organisation_detail.html",
+        {
+            "organisation": data["organisation"],
+            "country": data["organisation"].country_name(lang),
+            "hosted": hosted,
+            "speaking": speaking,
+            "partner_of": data["partner_of"],
+            "viewer_zone": viewer_zone,
+        },
+        notices,
+    )

@@ -1,0 +1,160 @@
+"""Factories for building test data."""
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+
+from pavilion.pages.models import GlossaryTerm
+from pavilion.programme.models import (
+    Chapter,
+    Event,
+    Organisation,
+    Participation,
+    Person,
+    Session,
+    SessionHost,
+    SessionLink,
+    Venue,
+    VenuePartner,
+)
+
+BAKU = dt.timezone(dt.timedelta(hours=4))
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Event
+
+    slug = factory.Sequence(lambda n: f"event-{n}")
+    name_en = factory.Sequence(lambda n: f"Conference {n}")
+    name_ja = factory.Sequence(lambda n: f"会議 {n}")
+    place_en = "Baku, Azerbaijan"
+    place_ja = "アゼルバイジャン・バクー"
+    start_date = dt.date(2024, 11, 11)
+    end_date = dt.date(2024, 11, 22)
+    timezone = "Asia/Baku"
+    secondary_timezones = factory.LazyFunction(lambda: ["Asia/Tokyo"])
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    slug = factory.Sequence(lambda n: f"org-{n}")
+    name_en = factory.Sequence(lambda n: f"Organisation {n}")
+    name_ja = factory.Sequence(lambda n: f"団体 {n}")
+    kind = Organisation.Kind.CITY
+    country = "JP"
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    event = factory.SubFactory(EventFactory)
+    slug = factory.Sequence(lambda n: f"venue-{n}")
+    name_en = factory.Sequence(lambda n: f"Venue {n}")
+    name_ja = factory.Sequence(lambda n: f"会場 {n}")
+    capacity = 60
+
+
+class VenuePartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VenuePartner
+
+    venue = factory.SubFactory(VenueFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    slug = factory.Sequence(lambda n: f"person-{n}")
+    name_en = factory.Sequence(lambda n: f"Speaker {n}")
+    name_ja = factory.Sequence(lambda n: f"登壇者 {n}")
+    title_en = "Mayor"
+    title_ja = "市長"
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Session
+
+    event = factory.SubFactory(EventFactory)
+    venue = factory.SubFactory(VenueFactory, event=factory.SelfAttribute("..event"))
+    slug = factory.Sequence(lambda n: f"session-{n}")
+    title_en = factory.Sequence(lambda n: f"Session {n}")
+    title_ja = factory.Sequence(lambda n: f"セッション {n}")
+    summary_en = "A session about local climate action."
+    summary_ja = "地域の気候変動対策についてのセッション。"
+    starts_at = dt.datetime(2024, 11, 12, 16, 30, tzinfo=BAKU)
+    ends_at = factory.LazyAttribute(
+        lambda o: o.starts_at + dt.timedelta(hours=1) if o.starts_at else None
+    )
+    status = Session.Status.PUBLISHED
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    session = factory.SubFactory(SessionFactory)
+    person = factory.SubFactory(PersonFactory)
+    role = Participation.Role.SPEAKER
+
+
+class SessionHostFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionHost
+
+    session = factory.SubFactory(SessionFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = SessionHost.Role.ORGANISER
+
+
+class SessionLinkFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SessionLink
+
+    session = factory.SubFactory(SessionFactory)
+    kind = SessionLink.Kind.WEBSITE
+    url = "https://example.org/"
+    label_en = "Website"
+    label_ja = "ウェブサイト"
+
+
+class ChapterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Chapter
+
+    session = factory.SubFactory(SessionFactory)
+    offset = dt.timedelta(minutes=23, seconds=5)
+    title_en = "Good practice"
+    title_ja = "優良事例"
+
+
+class GlossaryTermFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = GlossaryTerm
+
+    slug = factory.Sequence(lambda n: f"term-{n}")
+    term_en = factory.Sequence(lambda n: f"TERM{n}")
+    definition_en = "A definition."
+    definition_ja = "定義。"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
