@@ -32,7 +32,7 @@ SECRET_KEY = os.environ.get("PAVILION_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise RuntimeError("PAVILION_SECRET_KEY must be set when PAVILION_DEBUG is false.")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("PAVILION_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("PAVILION_CSRF_TRUSTED_ORIGINS", "")

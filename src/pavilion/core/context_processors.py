@@ -18,7 +18,10 @@ def site(request: HttpRequest) -> dict:
         }
         for code, _name in settings.LANGUAGES
     ]
-    return {"site_name": settings.PAVILION_SITE_NAME.get(lang, "Pavilion"), "alternates": alternates}
+    return {
+        "site_name": settings.PAVILION_SITE_NAME.get(lang, "Pavilion"),
+        "alternates": alternates,
+    }
 
 
 def _translated(path: str, code: str, lang: str) -> str:

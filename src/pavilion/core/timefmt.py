@@ -22,8 +22,18 @@ from django.utils.translation import override
 
 DATE_PATTERNS = {
     # 12 Nov 2024 / 2024年11月12日(火)
-    "en": {"short": "d MMM y", "weekday": "EEE d MMM y", "day": "EEE d MMM", "long": "EEEE d MMMM y"},
-    "ja": {"short": "y年M月d日", "weekday": "y年M月d日(E)", "day": "M月d日(E)", "long": "y年M月d日(EEEE)"},
+    "en": {
+        "short": "d MMM y",
+        "weekday": "EEE d MMM y",
+        "day": "EEE d MMM",
+        "long": "EEEE d MMMM y",
+    },
+    "ja": {
+        "short": "y年M月d日",
+        "weekday": "y年M月d日(E)",
+        "day": "M月d日(E)",
+        "long": "y年M月d日(EEEE)",
+    },
 }
 TIME_FORMAT = "%H:%M"
 
@@ -108,6 +118,10 @@ class ZonedRange:
     @property
     def date(self) -> str:
         return format_date(self.start.date(), self.lang, "day")
+
+    @property
+    def full_date(self) -> str:
+        return format_date(self.start.date(), self.lang, "weekday")
 
     @property
     def text(self) -> str:

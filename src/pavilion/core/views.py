@@ -15,7 +15,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
             cursor.fetchone()
     except DatabaseError as exc:
         return JsonResponse(
-            {"status": "error", "database": {"status": "unreachable", "error": exc.__class__.__name__}},
+            {
+                "status": "error",
+                "database": {"status": "unreachable", "error": exc.__class__.__name__},
+            },
             status=503,
         )
     return JsonResponse(

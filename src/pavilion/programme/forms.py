@@ -61,7 +61,9 @@ class ProgrammeFilterForm(ZoneForm):
             return None
         venue = Venue.objects.filter(event=self.event, slug=slug).first()
         if venue is None:
-            raise forms.ValidationError(_("There is no venue “%(value)s” at this event.") % {"value": slug})
+            raise forms.ValidationError(
+                _("There is no venue “%(value)s” at this event.") % {"value": slug}
+            )
         return venue
 
     def clean_host(self) -> Organisation | None:
@@ -70,7 +72,9 @@ class ProgrammeFilterForm(ZoneForm):
             return None
         org = Organisation.objects.filter(slug=slug).first()
         if org is None:
-            raise forms.ValidationError(_("There is no organisation “%(value)s”.") % {"value": slug})
+            raise forms.ValidationError(
+                _("There is no organisation “%(value)s”.") % {"value": slug}
+            )
         return org
 
     def clean_speaker(self) -> Person | None:

@@ -48,10 +48,10 @@ def validate_country(value: str) -> None:
 
 
 def require_one_language(obj: models.Model, field: str) -> None:
-    if not ((getattr(obj, f"{field}_en") or "").strip() or (getattr(obj, f"{field}_ja") or "").strip()):
-        raise ValidationError(
-            {f"{field}_en": _("Fill this in English or Japanese (or both).")}
-        )
+    if not (
+        (getattr(obj, f"{field}_en") or "").strip() or (getattr(obj, f"{field}_ja") or "").strip()
+    ):
+        raise ValidationError({f"{field}_en": _("Fill this in English or Japanese (or both).")})
 
 
 class Event(BilingualMixin, TimeStampedModel):
@@ -75,7 +75,7 @@ class Event(BilingualMixin, TimeStampedModel):
         default=list,
         blank=True,
         validators=[validate_zone_list],
-        help_text=_("Zones whose times are printed beside the venue's, such as [\"Asia/Tokyo\"]."),
+        help_text=_('Zones whose times are printed beside the venue\'s, such as ["Asia/Tokyo"].'),
     )
     is_featured = models.BooleanField(
         _("featured"), default=False, help_text=_("The event the home page presents.")
@@ -180,7 +180,9 @@ class Organisation(BilingualMixin, TimeStampedModel):
 class Venue(BilingualMixin, TimeStampedModel):
     """A place sessions happen: our pavilion, or another (the Japan Pavilion)."""
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="venues")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="venues"
+    )
     slug = models.SlugField(_("slug"), max_length=80)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
@@ -203,7 +205,9 @@ class Venue(BilingualMixin, TimeStampedModel):
         verbose_name_plural = _("venues")
         ordering = ["event", "-is_ours", "order", "name_en"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "slug"], name="programme_venue_slug_per_event"),
+            models.UniqueConstraint(
+                fields=["event", "slug"], name="programme_venue_slug_per_event"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -223,9 +227,14 @@ class VenuePartner(BilingualMixin, models.Model):
 
     venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="partners")
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="venue_roles"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="venue_roles",
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.CO_ORGANISER)
+    role = models.CharField(
+        _("role"), max_length=20, choices=Role.choices, default=Role.CO_ORGANISER
+    )
     order = models.PositiveIntegerField(_("order"), default=0)
 
     class Meta:
@@ -233,7 +242,9 @@ class VenuePartner(BilingualMixin, models.Model):
         verbose_name_plural = _("venue partners")
         ordering = ["order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["venue", "organisation"], name="programme_venuepartner_unique"),
+            models.UniqueConstraint(
+                fields=["venue", "organisation"], name="programme_venuepartner_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -307,11 +318,18 @@ class Session(BilingualMixin, TimeStampedModel):
         PUBLISHED = "published", _("Published")
         CANCELLED = "cancelled", _("Cancelled")
 
-    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="sessions")
-    venue = models.ForeignKey(Venue, verbose_name=_("venue"), on_delete=models.PROTECT, related_name="sessions")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    venue = models.ForeignKey(
+        Venue, verbose_name=_("venue"), on_delete=models.PROTECT, related_name="sessions"
+    )
     slug = models.SlugField(_("slug"), max_length=120)
     external_id = models.CharField(
-        _("external id"), max_length=100, blank=True, help_text=_("Identifier in an imported spreadsheet.")
+        _("external id"),
+        max_length=100,
+        blank=True,
+        help_text=_("Identifier in an imported spreadsheet."),
     )
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True)
@@ -323,7 +341,9 @@ class Session(BilingualMixin, TimeStampedModel):
         _("start time, date to be confirmed"),
         null=True,
         blank=True,
-        help_text=_("When only the time is known (venue time), leave the dates empty and give it here."),
+        help_text=_(
+            "When only the time is known (venue time), leave the dates empty and give it here."
+        ),
     )
     tbc_end_time = models.TimeField(_("end time, date to be confirmed"), null=True, blank=True)
     status = models.CharField(
@@ -338,7 +358,9 @@ class Session(BilingualMixin, TimeStampedModel):
         verbose_name_plural = _("sessions")
         ordering = ["starts_at", "tbc_start_time", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["event", "slug"], name="programme_session_slug_per_event"),
+            models.UniqueConstraint(
+                fields=["event", "slug"], name="programme_session_slug_per_event"
+            ),
             models.UniqueConstraint(
                 fields=["event", "external_id"],
                 condition=~Q(external_id=""),
@@ -346,7 +368,11 @@ class Session(BilingualMixin, TimeStampedModel):
             ),
             models.CheckConstraint(
                 condition=(Q(starts_at__isnull=True) & Q(ends_at__isnull=True))
-                | (Q(starts_at__isnull=False) & Q(ends_at__isnull=False) & Q(ends_at__gt=models.F("starts_at"))),
+                | (
+                    Q(starts_at__isnull=False)
+                    & Q(ends_at__isnull=False)
+                    & Q(ends_at__gt=models.F("starts_at"))
+                ),
                 name="programme_session_times_ordered",
                 violation_error_message=_("The end must be after the start."),
             ),
@@ -398,7 +424,10 @@ class Participation(BilingualMixin, models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.SPEAKER)
     segment_en = models.CharField(
-        _("segment (English)"), max_length=120, blank=True, help_text=_("Such as “High-level session”.")
+        _("segment (English)"),
+        max_length=120,
+        blank=True,
+        help_text=_("Such as “High-level session”."),
     )
     segment_ja = models.CharField(_("segment (Japanese)"), max_length=120, blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -421,7 +450,10 @@ class SessionHost(models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="hosts")
     organisation = models.ForeignKey(
-        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="hosted"
+        Organisation,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="hosted",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.ORGANISER)
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -431,7 +463,9 @@ class SessionHost(models.Model):
         verbose_name_plural = _("hosts")
         ordering = ["order", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["session", "organisation"], name="programme_sessionhost_unique"),
+            models.UniqueConstraint(
+                fields=["session", "organisation"], name="programme_sessionhost_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -467,7 +501,9 @@ class Chapter(BilingualMixin, models.Model):
 
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="chapters")
     offset = models.DurationField(
-        _("offset"), validators=[MinValueValidator(dt.timedelta(0))], help_text=_("Such as 00:23:05.")
+        _("offset"),
+        validators=[MinValueValidator(dt.timedelta(0))],
+        help_text=_("Such as 00:23:05."),
     )
     title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
     title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True)
@@ -486,6 +522,15 @@ class Chapter(BilingualMixin, models.Model):
     @property
     def seconds(self) -> int:
         return int(self.offset.total_seconds())
+
+    @property
+    def url(self) -> str:
+        """The session's recording, opening at this chapter."""
+        return (
+            recording_url_at(self.session.recording_url, self.seconds)
+            if self.session.recording_url
+            else ""
+        )
 
     @property
     def offset_label(self) -> str:

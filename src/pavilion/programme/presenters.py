@@ -44,7 +44,12 @@ class SessionCard:
 
 
 def session_card(
-    session: Session, *, event: Event, zones: list[str], lang: str, footnoter: Footnoter | None = None
+    session: Session,
+    *,
+    event: Event,
+    zones: list[str],
+    lang: str,
+    footnoter: Footnoter | None = None,
 ) -> SessionCard:
     title = session.tr("title", lang)
     if session.starts_at is not None:
@@ -53,7 +58,9 @@ def session_card(
     else:
         ranges = None
         tbc = (
-            format_local_time_range(session.tbc_start_time, session.tbc_end_time, event.timezone, lang)
+            format_local_time_range(
+                session.tbc_start_time, session.tbc_end_time, event.timezone, lang
+            )
             if session.tbc_start_time
             else _("Time to be confirmed")
         )
@@ -112,6 +119,8 @@ def speakers_by_segment(participations: list[Participation], lang: str) -> list[
         roles: list[RoleGroup] = []
         for role, parts in groupby(items, key=lambda p: p.role):
             parts = list(parts)
-            roles.append(RoleGroup(role=role, label=parts[0].get_role_display(), participations=parts))
+            roles.append(
+                RoleGroup(role=role, label=parts[0].get_role_display(), participations=parts)
+            )
         segments.append(Segment(label=label or None, roles=roles))
     return segments

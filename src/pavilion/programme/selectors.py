@@ -38,9 +38,9 @@ def _session_prefetches() -> list:
     return [
         Prefetch(
             "participations",
-            queryset=Participation.objects.select_related("person", "person__organisation").order_by(
-                "order", "id"
-            ),
+            queryset=Participation.objects.select_related(
+                "person", "person__organisation"
+            ).order_by("order", "id"),
         ),
         Prefetch(
             "hosts",
@@ -76,7 +76,9 @@ def programme_queryset(*, event: Event, filters: dict) -> QuerySet[Session]:
     if venue := filters.get("venue"):
         qs = qs.filter(venue=venue)
     if host := filters.get("host"):
-        qs = qs.filter(Exists(SessionHost.objects.filter(session=OuterRef("pk"), organisation=host)))
+        qs = qs.filter(
+            Exists(SessionHost.objects.filter(session=OuterRef("pk"), organisation=host))
+        )
     if speaker := filters.get("speaker"):
         qs = qs.filter(Exists(Participation.objects.filter(session=OuterRef("pk"), person=speaker)))
     if text := filters.get("q"):
@@ -112,7 +114,9 @@ def upcoming_sessions(*, event: Event | None = None, limit: int = 6) -> list[Ses
     qs = Session.objects.filter(status=Session.Status.PUBLISHED, starts_at__gte=timezone.now())
     qs = qs.filter(event=event) if event else qs.filter(event__is_public=True)
     return list(
-        qs.select_related("venue", "event").prefetch_related(*_session_prefetches()).order_by("starts_at")[:limit]
+        qs.select_related("venue", "event")
+        .prefetch_related(*_session_prefetches())
+        .order_by("starts_at")[:limit]
     )
 
 
@@ -143,7 +147,9 @@ def event_venues(*, event: Event) -> list[Venue]:
 
 def event_host_organisations(*, event: Event) -> list[Organisation]:
     hosted = SessionHost.objects.filter(
-        organisation=OuterRef("pk"), session__event=event, session__status__in=["published", "cancelled"]
+        organisation=OuterRef("pk"),
+        session__event=event,
+        session__status__in=["published", "cancelled"],
     )
     return list(Organisation.objects.filter(Exists(hosted)).order_by("name_en", "name_ja"))
 

@@ -7,9 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from pavilion.core.i18n import current_lang
-from pavilion.core.timefmt import format_date_range
+from pavilion.core.timefmt import format_date_range, zone_label
 from pavilion.pages.glossary import footnoter
 
 from . import selectors
@@ -48,7 +49,9 @@ def home(request: HttpRequest) -> HttpResponse:
             description=fn.mark(venue.tr("description", lang)) if venue else "",
             networking=fn.mark(venue.tr("networking_area", lang)) if venue else "",
             aims=[fn.mark(aim.tr("text", lang)) for aim in venue.aims.all()] if venue else [],
-            upcoming=[session_card(s, event=event, zones=zones, lang=lang, footnoter=fn) for s in upcoming],
+            upcoming=[
+                session_card(s, event=event, zones=zones, lang=lang, footnoter=fn) for s in upcoming
+            ],
             upcoming_elsewhere=[
                 session_card(s, event=s.event, zones=display_zones(s.event, viewer_zone), lang=lang)
                 for s in upcoming_elsewhere
@@ -90,10 +93,16 @@ def programme(request: HttpRequest, event: str) -> HttpResponse:
     day_counts = selectors.programme_day_counts(event=event_obj, queryset=base)
     sessions = selectors.programme_sessions(event=event_obj, queryset=base, day=filters.get("day"))
     fn = footnoter()
-    cards = [session_card(s, event=event_obj, zones=zones, lang=lang, footnoter=fn) for s in sessions]
+    cards = [
+        session_card(s, event=event_obj, zones=zones, lang=lang, footnoter=fn) for s in sessions
+    ]
     groups = group_by_day(cards, event=event_obj, lang=lang)
 
-    keep = {k: request.GET[k] for k in ("venue", "host", "speaker", "q", "tz") if request.GET.get(k) and k in filters}
+    keep = {
+        k: request.GET[k]
+        for k in ("venue", "host", "speaker", "q", "tz")
+        if request.GET.get(k) and k in filters
+    }
     day_links = [
         {
             "date": day,
@@ -105,7 +114,7 @@ def programme(request: HttpRequest, event: str) -> HttpResponse:
         for day in event_obj.days()
     ]
     tbc_count = day_counts.get(None, 0)
-    active = _active_filters(filters, lang)
+    active = _active_filters(request, filters, lang)
     return _render(
         request,
         "programme/programme.html",
@@ -124,11 +133,22 @@ def programme(request: HttpRequest, event: str) -> HttpResponse:
             "active_filters": active,
             "viewer_zone": viewer_zone,
             "zones": [event_obj.timezone, *zones],
+            "zone_names": zone_names(event_obj, zones, lang),
             "session_query": "?" + urlencode({"tz": viewer_zone}) if viewer_zone else "",
             "footnotes": fn.notes,
         },
         notices,
     )
+
+
+def zone_names(event, zones: list[str], lang: str) -> str:
+    """ "Baku time and Japan time" / 「アゼルバイジャン時間と日本時間」."""
+    names = [zone_label(event.timezone, lang, primary=True)] + [zone_label(z, lang) for z in zones]
+    if len(names) == 1:
+        return names[0]
+    if lang == "ja":
+        return "、".join(names[:-1]) + "と" + names[-1]
+    return ", ".join(names[:-1]) + " " + _("and") + " " + names[-1]
 
 
 def _day_label(day, lang: str) -> str:
@@ -137,14 +157,23 @@ def _day_label(day, lang: str) -> str:
     return format_date(day, lang, "day")
 
 
-def _active_filters(filters: dict, lang: str) -> list[dict]:
+def _active_filters(request: HttpRequest, filters: dict, lang: str) -> list[dict]:
+    """Chips for the filters in force, each with the address that removes it."""
+
+    def without(name: str) -> str:
+        params = request.GET.copy()
+        params.pop(name, None)
+        return "?" + params.urlencode()
+
     labels = []
     for name in ("venue", "host", "speaker"):
         obj = filters.get(name)
         if obj is not None:
-            labels.append({"name": name, "value": obj.tr("name", lang)})
+            labels.append(
+                {"name": name, "value": obj.tr("name", lang), "remove_url": without(name)}
+            )
     if filters.get("q"):
-        labels.append({"name": "q", "value": filters["q"]})
+        labels.append({"name": "q", "value": filters["q"], "remove_url": without("q")})
     return labels
 
 
@@ -157,7 +186,8 @@ def session_detail(request: HttpRequest, event: str, slug: str) -> HttpResponse:
     fn = footnoter()
     card = session_card(session, event=event_obj, zones=zones, lang=lang)
     title = fn.mark(session.tr("title", lang))
-    summary = fn.mark(session.tr("summary", lang))
+    summary_text = session.tr("summary", lang)
+    summary = fn.mark(summary_text)
     participations = list(session.participations.all())
     segments = speakers_by_segment(participations, lang)
     for part in participations:
@@ -173,12 +203,14 @@ def session_detail(request: HttpRequest, event: str, slug: str) -> HttpResponse:
             "title": title,
             "title_text": card.title,
             "summary": summary,
-            "summary_is_fallback": getattr(session.tr("summary", lang), "is_fallback", False),
+            "summary_is_fallback": summary_text.is_fallback,
+            "summary_lang": summary_text.lang,
             "segments": segments,
             "hosts": list(session.hosts.all()),
             "links": list(session.links.all()),
             "chapters": chapters,
             "viewer_zone": viewer_zone,
+            "zones": [event_obj.timezone, *zones],
             "footnotes": fn.notes,
             "is_cancelled": session.status == Session.Status.CANCELLED,
         },
@@ -235,7 +267,9 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
     def card(session):
         event = session.event
-        return session_card(session, event=event, zones=display_zones(event, viewer_zone), lang=lang)
+        return session_card(
+            session, event=event, zones=display_zones(event, viewer_zone), lang=lang
+        )
 
     hosted = [{"host": h, "card": card(h.session)} for h in data["hosted"]]
     speaking = [{"participation": p, "card": card(p.session)} for p in data["speaking"]]

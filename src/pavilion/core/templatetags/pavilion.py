@@ -1,0 +1,62 @@
+"""Template helpers: bilingual fields with a visible fallback, query strings."""
+
+from django import template
+from django.utils.html import escape, format_html
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from pavilion.core.i18n import Translated, current_lang, translate_field
+
+register = template.Library()
+
+LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
+
+
+def fallback_html(value: Translated) -> SafeString:
+    """A fallback is shown in its own language, tagged so readers know why."""
+    if not getattr(value, "is_fallback", False):
+        return escape(value)
+    note = _("(in %(language)s)") % {"language": LANGUAGE_NAMES.get(value.lang, value.lang)}
+    return format_html(
+        '<span lang="{}" class="fallback">{}</span> <small class="fallback-note">{}</small>',
+        value.lang,
+        value,
+        note,
+    )
+
+
+@register.filter
+def tr(obj, field: str) -> SafeString:
+    """{{ session|tr:"title" }}: the field in the page's language, or the other, marked."""
+    if obj is None:
+        return mark_safe("")
+    return fallback_html(translate_field(obj, field, current_lang()))
+
+
+@register.filter
+def trtext(obj, field: str) -> str:
+    """Plain text of a bilingual field, for attributes and <title>."""
+    if obj is None:
+        return ""
+    return str(translate_field(obj, field, current_lang()))
+
+
+@register.filter
+def fallback(value) -> SafeString:
+    """Mark an already translated value (a Translated string) as a fallback if it is one."""
+    return fallback_html(value)
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes) -> str:
+    """The current query string with some parameters changed or removed (value None/"")."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    params.pop("page", None) if "page" not in changes else None
+    encoded = urlencode(sorted(params.lists()), doseq=True)
+    return f"?{encoded}" if encoded else "?"
