@@ -137,6 +137,10 @@ STORAGES = {
         )
     },
 }
+try:  # WhiteNoise expects the folder; collectstatic fills it in production.
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:
+    pass
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
@@ -150,9 +154,6 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("PAVILION_SECURE_COOKIES", True)
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
-EMAIL_BACKEND = os.environ.get(
-    "PAVILION_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
 DEFAULT_FROM_EMAIL = os.environ.get("PAVILION_FROM_EMAIL", "Pavilion <noreply@localhost>")
 
 LOGGING = {

@@ -104,7 +104,7 @@ def programme_sessions(
         start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
         qs = qs.filter(starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1))
     return list(
-        qs.select_related("venue")
+        qs.select_related("venue", "event")
         .prefetch_related(*_session_prefetches())
         .order_by("starts_at", "tbc_start_time", "venue__order", "id")
     )
