@@ -1,11 +1,32 @@
 """Shared fixtures. Services that a test needs but the machine lacks make it skip
-with a reason, except in CI (CI=true), where any skip fails the run."""
+with a reason, except in CI (CI=true), where any skip fails the run.
+
+Tests marked ``postgres`` run only when DATABASE_URL names PostgreSQL; on SQLite
+they skip. CI runs the suite twice: on SQLite with ``-m "not postgres"`` and on
+PostgreSQL with everything. Browser tests are configured in tests/browser/conftest.py.
+"""
 
 import os
 
 import pytest
+from django.conf import settings
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def on_postgresql() -> bool:
+    return settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+def pytest_collection_modifyitems(config, items):
+    if on_postgresql():
+        return
+    skip = pytest.mark.skip(
+        reason="needs PostgreSQL: run with DATABASE_URL=postgres://… (see docs/development.md)"
+    )
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(skip)
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
@@ -25,3 +46,5 @@ def pytest_sessionfinish(session, exitstatus):
 @pytest.fixture(autouse=True)
 def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
+    # Hashing passwords slowly protects real accounts, not test ones.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -396,8 +396,18 @@ class Session(BilingualMixin, TimeStampedModel):
     def clean(self) -> None:
         from .services import session_check_times  # rules live in services
 
-        require_one_language(self, "title")
-        session_check_times(session=self)
+        errors: dict = {}
+        for check in (
+            lambda: require_one_language(self, "title"),
+            lambda: session_check_times(session=self),
+        ):
+            try:
+                check()
+            except ValidationError as exc:
+                for field, messages in exc.update_error_dict({}).items():
+                    errors.setdefault(field, []).extend(messages)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Participation(BilingualMixin, models.Model):

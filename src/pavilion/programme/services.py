@@ -14,7 +14,7 @@ from pavilion.core.audit import audit_log
 from pavilion.core.i18n import current_lang
 from pavilion.core.timefmt import format_date
 
-from .models import Participation, Session
+from .models import Participation, Session, Venue
 
 
 def _local(value: dt.datetime, tz) -> str:
@@ -23,8 +23,11 @@ def _local(value: dt.datetime, tz) -> str:
 
 def session_check_times(*, session: Session) -> None:
     """End after start, inside the event's dates, in a venue of the event;
-    a published session may not overlap another published one in its venue."""
-    errors: dict[str, list[str]] = {}
+    a published session may not overlap another published one in its venue.
+
+    Errors are keyed by model field; the two about ``starts_at`` carry a code
+    (``outside_event``, ``venue_clash``) so a form can show each on its own field."""
+    errors: dict[str, list[str | ValidationError]] = {}
     has_start, has_end = session.starts_at is not None, session.ends_at is not None
     if has_start != has_end:
         field = "ends_at" if has_start else "starts_at"
@@ -54,27 +57,33 @@ def session_check_times(*, session: Session) -> None:
         first, last = event.local_bounds()
         if session.starts_at < first or session.ends_at > last:
             errors.setdefault("starts_at", []).append(
-                _("The session must take place within the event's dates, %(start)s to %(end)s.")
-                % {
-                    "start": format_date(event.start_date, current_lang(), "short"),
-                    "end": format_date(event.end_date, current_lang(), "short"),
-                }
+                ValidationError(
+                    _("The session must take place within the event's dates, %(start)s to %(end)s.")
+                    % {
+                        "start": format_date(event.start_date, current_lang(), "short"),
+                        "end": format_date(event.end_date, current_lang(), "short"),
+                    },
+                    code="outside_event",
+                )
             )
     if not errors and venue and has_start and session.status == Session.Status.PUBLISHED:
         clash = session_venue_clash(session=session)
         if clash is not None:
             tz = event.tzinfo if event else dt.UTC
             errors.setdefault("starts_at", []).append(
-                _(
-                    "“%(other)s” is already published in %(venue)s from %(start)s to %(end)s; "
-                    "two published sessions cannot overlap in one venue."
+                ValidationError(
+                    _(
+                        "“%(other)s” is already published in %(venue)s from %(start)s to %(end)s; "
+                        "two published sessions cannot overlap in one venue."
+                    )
+                    % {
+                        "other": clash,
+                        "venue": venue,
+                        "start": _local(clash.starts_at, tz),
+                        "end": _local(clash.ends_at, tz),
+                    },
+                    code="venue_clash",
                 )
-                % {
-                    "other": clash,
-                    "venue": venue,
-                    "start": _local(clash.starts_at, tz),
-                    "end": _local(clash.ends_at, tz),
-                }
             )
     if errors:
         raise ValidationError(errors)
@@ -96,8 +105,12 @@ def session_venue_clash(*, session: Session) -> Session | None:
 def session_person_clashes(
     *, session: Session, person_ids: Iterable[int] | None = None
 ) -> list[tuple[Any, Session]]:
-    """People of this session who also take part in an overlapping session."""
-    if session.starts_at is None:
+    """People of this session who also take part in an overlapping session.
+
+    A cancelled session clashes with nothing, and nothing clashes with it. Each
+    (person, other session) pair is listed once, even if the person has two
+    parts in either session."""
+    if session.starts_at is None or session.status == Session.Status.CANCELLED:
         return []
     if person_ids is None:
         person_ids = session.participations.exclude(person=None).values_list("person_id", flat=True)
@@ -112,15 +125,40 @@ def session_person_clashes(
         .select_related("person", "session")
         .order_by("session__starts_at")
     )
-    return [(row.person, row.session) for row in rows]
+    seen: set[tuple[int, int]] = set()
+    clashes: list[tuple[Any, Session]] = []
+    for row in rows:
+        if (row.person_id, row.session_id) not in seen:
+            seen.add((row.person_id, row.session_id))
+            clashes.append((row.person, row.session))
+    return clashes
 
 
 @transaction.atomic
+def session_check_transition(*, old: str, new: str) -> None:
+    """A draft was never announced, so it cannot be cancelled (that would publish it)."""
+    if old == Session.Status.DRAFT and new == Session.Status.CANCELLED:
+        raise ValidationError(
+            {
+                "status": _(
+                    "A draft cannot be marked cancelled: it was never published. "
+                    "Leave it as a draft or delete it."
+                )
+            },
+            code="cancel_draft",
+        )
+
+
 def session_set_status(*, session: Session, status: str, actor: Any = None) -> Session:
     """Publish, unpublish (back to draft) or cancel, with the rules checked and audited."""
     old = session.status
     if old == status:
         return session
+    session_check_transition(old=old, new=status)
+    if status == Session.Status.PUBLISHED and session.venue_id:
+        # One publication per venue at a time, so two overlapping sessions
+        # published at the same moment cannot both pass the clash check.
+        list(Venue.objects.select_for_update().filter(pk=session.venue_id).values_list("pk"))
     session.status = status
     try:
         session.full_clean()

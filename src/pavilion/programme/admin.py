@@ -1,0 +1,403 @@
+"""The back office for the programme: events, venues, organisations, people, sessions.
+
+Staff type session times in the event's zone (see ``admin_forms``); every
+rule is checked by ``services``, and every change of a session's status goes
+through ``services.session_set_status`` so that it is audited.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from babel import Locale
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from pavilion.core.i18n import current_lang
+from pavilion.core.timefmt import (
+    format_date,
+    format_date_range,
+    format_local_time_range,
+    zoned_ranges,
+)
+
+from . import services
+from .admin_forms import SessionAdminForm, venue_label
+from .models import (
+    Chapter,
+    Event,
+    Organisation,
+    Participation,
+    Person,
+    Session,
+    SessionHost,
+    SessionLink,
+    Venue,
+    VenueAim,
+    VenuePartner,
+)
+
+# Filters
+
+
+class CountryFilter(admin.SimpleListFilter):
+    """Countries by name in the admin's language, not by ISO code."""
+
+    title = _("country")
+    parameter_name = "country"
+    NONE = "-"
+
+    def lookups(self, request, model_admin):
+        names = Locale.parse(current_lang()).territories
+        codes = (
+            Organisation.objects.exclude(country="")
+            .order_by()
+            .values_list("country", flat=True)
+            .distinct()
+        )
+        choices = sorted(((code, names.get(code, code)) for code in codes), key=lambda c: c[1])
+        return [*choices, (self.NONE, _("No country (international body)"))]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == self.NONE:
+            return queryset.filter(country="")
+        if value:
+            return queryset.filter(country=value)
+        return queryset
+
+
+class VenueListFilter(admin.RelatedFieldListFilter):
+    """Venues named with their event; only the chosen event's once one is chosen."""
+
+    def field_choices(self, field, request, model_admin):
+        venues = Venue.objects.select_related("event").order_by("event__start_date", "name_en")
+        event_id = request.GET.get("event__id__exact", "")
+        if event_id.isdigit():
+            venues = venues.filter(event_id=event_id)
+        return [(venue.pk, venue_label(venue)) for venue in venues]
+
+
+class DateConfirmedFilter(admin.SimpleListFilter):
+    title = _("date")
+    parameter_name = "date_confirmed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Date confirmed")), ("no", _("Date to be confirmed"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(starts_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(starts_at__isnull=True)
+        return queryset
+
+
+# Events and venues
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_ja", "dates", "timezone", "is_featured", "is_example"]
+    list_filter = ["is_featured", "is_example", "is_public"]
+    search_fields = [
+        "name_en",
+        "name_ja",
+        "short_name_en",
+        "short_name_ja",
+        "place_en",
+        "place_ja",
+        "slug",
+    ]
+    prepopulated_fields = {"slug": ["name_en"]}
+    fieldsets = [
+        (None, {"fields": ["slug", "is_featured", "is_example", "is_public"]}),
+        (
+            _("Name and place"),
+            {
+                "fields": [
+                    ("name_en", "name_ja"),
+                    ("short_name_en", "short_name_ja"),
+                    ("place_en", "place_ja"),
+                ]
+            },
+        ),
+        (
+            _("Dates and time zones"),
+            {"fields": ["start_date", "end_date", "timezone", "secondary_timezones"]},
+        ),
+    ]
+
+    @admin.display(description=_("dates"), ordering="start_date")
+    def dates(self, obj: Event) -> str:
+        return format_date_range(obj.start_date, obj.end_date, current_lang())
+
+
+class VenuePartnerInline(admin.TabularInline):
+    model = VenuePartner
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "order"]
+    extra = 0
+
+
+class VenueAimInline(admin.StackedInline):
+    model = VenueAim
+    fields = ["text_en", "text_ja", "order"]
+    extra = 0
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_ja", "event", "is_ours", "capacity", "order"]
+    list_filter = ["event", "is_ours"]
+    list_select_related = ["event"]
+    search_fields = ["name_en", "name_ja", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [VenuePartnerInline, VenueAimInline]
+    fieldsets = [
+        (None, {"fields": ["event", "slug", "is_ours", "order"]}),
+        (_("Name"), {"fields": [("name_en", "name_ja")]}),
+        (
+            _("The place"),
+            {
+                "fields": [
+                    "area_m2",
+                    "capacity",
+                    ("description_en", "description_ja"),
+                    ("networking_area_en", "networking_area_ja"),
+                    ("equipment_en", "equipment_ja"),
+                    "website",
+                ]
+            },
+        ),
+    ]
+
+
+# Organisations and people
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_ja", "kind", "country_label"]
+    list_filter = ["kind", CountryFilter]
+    search_fields = ["name_en", "name_ja", "short_name_en", "short_name_ja", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    fieldsets = [
+        (None, {"fields": ["slug", "kind", "country", "website"]}),
+        (_("Name"), {"fields": [("name_en", "name_ja"), ("short_name_en", "short_name_ja")]}),
+    ]
+
+    @admin.display(description=_("country"), ordering="country")
+    def country_label(self, obj: Organisation) -> str:
+        return obj.country_name(current_lang()) or obj.country
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_ja", "title_en", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["name_en", "name_ja", "title_en", "title_ja", "slug"]
+    autocomplete_fields = ["organisation"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    fieldsets = [
+        (None, {"fields": ["slug", "organisation"]}),
+        (_("Name and title"), {"fields": [("name_en", "name_ja"), ("title_en", "title_ja")]}),
+        (_("Biography"), {"fields": [("bio_en", "bio_ja")]}),
+    ]
+
+
+# Sessions
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    autocomplete_fields = ["person"]
+    fields = ["person", "role", "segment_en", "segment_ja", "order"]
+    extra = 0
+
+
+class SessionHostInline(admin.TabularInline):
+    model = SessionHost
+    autocomplete_fields = ["organisation"]
+    fields = ["organisation", "role", "order"]
+    extra = 0
+
+
+class SessionLinkInline(admin.TabularInline):
+    model = SessionLink
+    fields = ["kind", "url", "label_en", "label_ja", "order"]
+    extra = 0
+
+
+class ChapterInline(admin.TabularInline):
+    model = Chapter
+    fields = ["offset", "title_en", "title_ja"]
+    extra = 0
+
+
+def _status_messages(status: str) -> dict[str, str]:
+    """What the status actions say, per target status, in whole sentences."""
+    if status == Session.Status.PUBLISHED:
+        return {
+            "done": gettext("“%(session)s” is now published."),
+            "already": gettext("“%(session)s” was already published."),
+            "refused": gettext("“%(session)s” was not published: %(reason)s"),
+        }
+    if status == Session.Status.DRAFT:
+        return {
+            "done": gettext("“%(session)s” is back to draft and no longer shown on the site."),
+            "already": gettext("“%(session)s” was already a draft."),
+            "refused": gettext("“%(session)s” was not moved back to draft: %(reason)s"),
+        }
+    return {
+        "done": gettext("“%(session)s” is now marked cancelled."),
+        "already": gettext("“%(session)s” was already cancelled."),
+        "refused": gettext("“%(session)s” was not marked cancelled: %(reason)s"),
+    }
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    form = SessionAdminForm
+    list_display = ["title", "event", "venue", "when", "status"]
+    list_display_links = ["title"]
+    list_filter = ["event", ("venue", VenueListFilter), "status", DateConfirmedFilter]
+    list_select_related = ["event", "venue"]
+    search_fields = [
+        "title_en",
+        "title_ja",
+        "summary_en",
+        "summary_ja",
+        "participations__person__name_en",
+        "participations__person__name_ja",
+        "hosts__organisation__name_en",
+        "hosts__organisation__name_ja",
+    ]
+    prepopulated_fields = {"slug": ["title_en"]}
+    inlines = [ParticipationInline, SessionHostInline, SessionLinkInline, ChapterInline]
+    actions = ["publish", "unpublish", "cancel"]
+    fieldsets = [
+        (None, {"fields": ["event", "venue", "status", "slug", "external_id"]}),
+        (_("When"), {"fields": ["date", ("start_time", "end_time"), "other_zones"]}),
+        (
+            _("Title and summary"),
+            {"fields": [("title_en", "title_ja"), ("summary_en", "summary_ja")]},
+        ),
+        (_("Recording"), {"fields": ["recording_url"]}),
+    ]
+
+    readonly_fields = ["other_zones"]
+
+    @admin.display(description=_("title"), ordering="title_en")
+    def title(self, obj: Session) -> str:
+        return obj.tr("title")
+
+    @admin.display(description=_("when (venue time)"), ordering="starts_at")
+    def when(self, obj: Session) -> str:
+        lang = current_lang()
+        event = obj.event
+        if obj.starts_at is not None:
+            venue_range = zoned_ranges(obj.starts_at, obj.ends_at, event.timezone, [], lang)[0]
+            return gettext("%(date)s, %(times)s") % {
+                "date": format_date(venue_range.start.date(), lang, "weekday"),
+                "times": venue_range.text,
+            }
+        if obj.tbc_start_time is not None:
+            return gettext("Date to be confirmed, %(times)s") % {
+                "times": format_local_time_range(
+                    obj.tbc_start_time, obj.tbc_end_time, event.timezone, lang
+                )
+            }
+        return gettext("Date and time to be confirmed")
+
+    @admin.display(description=_("In other time zones"))
+    def other_zones(self, obj: Session | None) -> str:
+        if obj is None or obj.starts_at is None or not obj.event.secondary_timezones:
+            return "-"
+        lang = current_lang()
+        event = obj.event
+        ranges = zoned_ranges(
+            obj.starts_at, obj.ends_at, event.timezone, event.secondary_timezones, lang
+        )
+        return "; ".join(
+            gettext("%(date)s, %(times)s")
+            % {
+                # The date is given in front, in that zone: not again after the times.
+                "date": format_date(r.start.date(), lang, "weekday"),
+                "times": dataclasses.replace(r, other_day=False).text,
+            }
+            for r in ranges[1:]
+        )
+
+    # Saving: status changes are audited; clashes of people are warned about.
+
+    def save_model(self, request: HttpRequest, obj: Session, form, change: bool) -> None:
+        new_status = obj.status
+        old_status = form.stored_status or Session.Status.DRAFT
+        obj.status = old_status
+        super().save_model(request, obj, form, change)
+        if new_status != old_status:
+            self._set_status(request, obj, new_status, report_success=False)
+
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        session = form.instance
+        event = session.event
+        for person, other in services.session_person_clashes(session=session):
+            venue_range = zoned_ranges(
+                other.starts_at, other.ends_at, event.timezone, [], current_lang()
+            )[0]
+            messages.warning(
+                request,
+                gettext(
+                    "%(person)s also takes part in “%(other)s” (%(date)s, %(times)s), "
+                    "which overlaps this session."
+                )
+                % {
+                    "person": person,
+                    "other": other,
+                    "date": format_date(venue_range.start.date(), current_lang(), "weekday"),
+                    "times": venue_range.text,
+                },
+            )
+
+    # Actions: publish, unpublish, cancel, one session at a time.
+
+    def _set_status(
+        self, request: HttpRequest, session: Session, status: str, *, report_success: bool = True
+    ) -> bool:
+        texts = _status_messages(status)
+        if session.status == status:
+            if report_success:
+                messages.info(request, texts["already"] % {"session": session})
+            return True
+        try:
+            services.session_set_status(session=session, status=status, actor=request.user)
+        except ValidationError as exc:
+            messages.error(
+                request, texts["refused"] % {"session": session, "reason": " ".join(exc.messages)}
+            )
+            return False
+        if report_success:
+            messages.success(request, texts["done"] % {"session": session})
+        return True
+
+    def _set_status_of_all(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
+        for session in queryset.select_related("event", "venue").order_by("starts_at", "pk"):
+            self._set_status(request, session, status)
+
+    @admin.action(description=_("Publish"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_status_of_all(request, queryset, Session.Status.PUBLISHED)
+
+    @admin.action(description=_("Unpublish (back to draft)"), permissions=["change"])
+    def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_status_of_all(request, queryset, Session.Status.DRAFT)
+
+    @admin.action(description=_("Mark cancelled"), permissions=["change"])
+    def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._set_status_of_all(request, queryset, Session.Status.CANCELLED)
