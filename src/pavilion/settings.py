@@ -5,6 +5,7 @@ Every setting has a safe development default. In production set at least
 ``DATABASE_URL`` (PostgreSQL) and ``REDIS_URL``. See docs/deploy.md.
 """
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -138,10 +139,8 @@ STORAGES = {
         )
     },
 }
-try:  # WhiteNoise expects the folder; collectstatic fills it in production.
+with contextlib.suppress(OSError):  # WhiteNoise expects the folder; collectstatic fills it.
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-except OSError:
-    pass
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 
