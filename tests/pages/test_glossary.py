@@ -11,9 +11,13 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def terms():
     return [
-        GlossaryTermFactory(slug="ndcs", term_en="NDCs", term_ja="", aliases="NDC, 国が決定する貢献"),
+        GlossaryTermFactory(
+            slug="ndcs", term_en="NDCs", term_ja="", aliases="NDC, 国が決定する貢献"
+        ),
         GlossaryTermFactory(slug="naps", term_en="NAPs", aliases="NAP\n国家適応計画"),
-        GlossaryTermFactory(slug="town-hall-cops", term_en="Town Hall COPs", aliases="タウンホールCOP"),
+        GlossaryTermFactory(
+            slug="town-hall-cops", term_en="Town Hall COPs", aliases="タウンホールCOP"
+        ),
     ]
 
 
