@@ -101,3 +101,24 @@ def test_programme_is_usable_on_a_phone(browser, live_server, demo):
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the page scrolls sideways on a phone ({width}px)"
     context.close()
+
+
+def test_programme_prints_without_filters_and_navigation(page: Page, live_server, demo):
+    page.goto(f"{live_server.url}/en/events/cop29/programme/")
+    page.emulate_media(media="print")
+    expect(page.locator("form.filters")).to_be_hidden()
+    expect(page.locator("nav.days")).to_be_hidden()
+    expect(page.locator("li.session").first).to_be_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
+
+
+def test_programme_works_without_javascript(browser, live_server, demo):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{live_server.url}/en/events/cop29/programme/")
+    page.get_by_label("Search").fill("小池")
+    page.get_by_role("button", name="Show").click()
+    expect(page.locator("li.session")).to_have_count(1)
+    expect(page.locator("li.session")).to_contain_text("LGMA Response to COP29")
+    context.close()
