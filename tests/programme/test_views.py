@@ -269,7 +269,7 @@ def test_session_page_groups_speakers_by_segment_and_role(client, event):
     assert "High-level session Moderator Togo Uchida" in page
     assert "Action session Speaker Hayato Shimizu , Mayor Panellist To be announced" in page
     page_ja = text_of(client.get(session.get_absolute_url().replace("/en/", "/ja/")))
-    assert "竹本 和彦 , イクレイ日本理事長" in page_ja
+    assert "竹本 和彦 、イクレイ日本理事長" in page_ja
     assert "ハイレベル・セッション" in page_ja
 
 

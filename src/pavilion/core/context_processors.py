@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import translate_url
+from django.utils.translation import pgettext
 
 from .i18n import current_lang
 
@@ -21,6 +22,9 @@ def site(request: HttpRequest) -> dict:
     return {
         "site_name": settings.PAVILION_SITE_NAME.get(lang, "Pavilion"),
         "alternates": alternates,
+        # Punctuation between names and between groups, per language.
+        "list_sep": pgettext("between names in a list", ", "),
+        "group_sep": pgettext("between groups of names", "; "),
     }
 
 

@@ -27,8 +27,10 @@ class AuditEntry(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
-    object_id = models.CharField(max_length=64)
+    content_type = models.ForeignKey(
+        ContentType, verbose_name=_("kind of object"), on_delete=models.CASCADE, related_name="+"
+    )
+    object_id = models.CharField(_("object id"), max_length=64)
     target = GenericForeignKey("content_type", "object_id")
     object_repr = models.CharField(_("object"), max_length=300)
     data = models.JSONField(_("details"), default=dict, blank=True)

@@ -29,7 +29,7 @@ class GlossaryTerm(BilingualMixin, TimeStampedModel):
         ordering = ["slug"]
 
     def __str__(self) -> str:
-        return self.term_en or self.term_ja
+        return str(self.tr("term"))
 
     def clean(self) -> None:
         if not (self.term_en.strip() or self.term_ja.strip()):

@@ -106,7 +106,7 @@ class Event(BilingualMixin, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name_en or self.name_ja
+        return str(self.tr("name"))
 
     def clean(self) -> None:
         require_one_language(self, "name")
@@ -163,7 +163,7 @@ class Organisation(BilingualMixin, TimeStampedModel):
         ordering = ["name_en", "name_ja"]
 
     def __str__(self) -> str:
-        return self.name_en or self.name_ja
+        return str(self.tr("name"))
 
     def clean(self) -> None:
         require_one_language(self, "name")
@@ -211,7 +211,7 @@ class Venue(BilingualMixin, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return self.name_en or self.name_ja
+        return str(self.tr("name"))
 
     def clean(self) -> None:
         require_one_language(self, "name")
@@ -248,7 +248,10 @@ class VenuePartner(BilingualMixin, models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} ({self.get_role_display()})"
+        return _("%(organisation)s (%(role)s)") % {
+            "organisation": self.organisation,
+            "role": self.get_role_display(),
+        }
 
 
 class VenueAim(BilingualMixin, models.Model):
@@ -265,7 +268,7 @@ class VenueAim(BilingualMixin, models.Model):
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
-        return (self.text_en or self.text_ja)[:80]
+        return str(self.tr("text"))[:80]
 
     def clean(self) -> None:
         require_one_language(self, "text")
@@ -275,8 +278,8 @@ class Person(BilingualMixin, TimeStampedModel):
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
-    title_en = models.CharField(_("title (English)"), max_length=300, blank=True)
-    title_ja = models.CharField(_("title (Japanese)"), max_length=300, blank=True)
+    title_en = models.CharField(_("job title (English)"), max_length=300, blank=True)
+    title_ja = models.CharField(_("job title (Japanese)"), max_length=300, blank=True)
     organisation = models.ForeignKey(
         Organisation,
         verbose_name=_("organisation"),
@@ -294,7 +297,7 @@ class Person(BilingualMixin, TimeStampedModel):
         ordering = ["name_en", "name_ja"]
 
     def __str__(self) -> str:
-        return self.name_en or self.name_ja
+        return str(self.tr("name"))
 
     def clean(self) -> None:
         require_one_language(self, "name")
@@ -380,7 +383,7 @@ class Session(BilingualMixin, TimeStampedModel):
         indexes = [models.Index(fields=["event", "status", "starts_at"])]
 
     def __str__(self) -> str:
-        return self.title_en or self.title_ja
+        return str(self.tr("title"))
 
     def get_absolute_url(self) -> str:
         return reverse("programme:session", kwargs={"event": self.event.slug, "slug": self.slug})
@@ -448,7 +451,8 @@ class Participation(BilingualMixin, models.Model):
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()}: {self.person or _('to be announced')}"
+        person = self.person or _("to be announced")
+        return _("%(role)s: %(person)s") % {"role": self.get_role_display(), "person": person}
 
 
 class SessionHost(models.Model):
@@ -479,7 +483,10 @@ class SessionHost(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.organisation} ({self.get_role_display()})"
+        return _("%(organisation)s (%(role)s)") % {
+            "organisation": self.organisation,
+            "role": self.get_role_display(),
+        }
 
 
 class SessionLink(BilingualMixin, models.Model):
@@ -503,7 +510,7 @@ class SessionLink(BilingualMixin, models.Model):
         ordering = ["order", "id"]
 
     def __str__(self) -> str:
-        return self.label_en or self.label_ja or self.url
+        return str(self.tr("label")) or self.url
 
 
 class Chapter(BilingualMixin, models.Model):
@@ -524,7 +531,7 @@ class Chapter(BilingualMixin, models.Model):
         ordering = ["offset", "id"]
 
     def __str__(self) -> str:
-        return f"{self.offset_label} {self.title_en or self.title_ja}"
+        return f"{self.offset_label} {self.tr('title')}"
 
     def clean(self) -> None:
         require_one_language(self, "title")

@@ -5,12 +5,13 @@ from django.utils.html import escape, format_html
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from pavilion.core.i18n import Translated, current_lang, translate_field
 
 register = template.Library()
 
-LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
+LANGUAGE_NAMES = {"en": gettext_lazy("English"), "ja": gettext_lazy("Japanese")}
 
 
 def fallback_html(value: Translated) -> SafeString:
@@ -60,3 +61,15 @@ def query(context, **changes) -> str:
     params.pop("page", None) if "page" not in changes else None
     encoded = urlencode(sorted(params.lists()), doseq=True)
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def colon(value) -> SafeString:
+    """A label followed by the language's colon: "Organiser:" / "主催："."""
+    return format_html(pgettext("label followed by names", "{label}:").replace("{label}", "{}"), value)
+
+
+@register.filter
+def paren(value) -> SafeString:
+    """Text in the language's brackets: "(ICLEI)" / "（イクレイ）"."""
+    return format_html(pgettext("text in brackets", "({text})").replace("{text}", "{}"), value)
