@@ -66,7 +66,9 @@ def query(context, **changes) -> str:
 @register.filter
 def colon(value) -> SafeString:
     """A label followed by the language's colon: "Organiser:" / "主催："."""
-    return format_html(pgettext("label followed by names", "{label}:").replace("{label}", "{}"), value)
+    return format_html(
+        pgettext("label followed by names", "{label}:").replace("{label}", "{}"), value
+    )
 
 
 @register.filter
