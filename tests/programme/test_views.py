@@ -209,10 +209,11 @@ def test_unconfirmed_date_listed_under_date_to_be_confirmed(client, event):
 
 
 def test_cancelled_session_stays_listed_and_marked(client, event, pavilion):
-    make_session(event, pavilion, title_en="Called off", status=Session.Status.CANCELLED)
+    session = make_session(event, pavilion, title_en="Called off", status=Session.Status.CANCELLED)
     response = client.get("/en/events/cop29/programme/")
     assert "Called off Cancelled" in text_of(response)
-    detail = client.get(response.context["groups"][0].cards[0].session.get_absolute_url())
+    assert f'href="{session.get_absolute_url()}"' in response.content.decode()
+    detail = client.get(session.get_absolute_url())
     assert "This session has been cancelled." in text_of(detail)
 
 
@@ -411,3 +412,15 @@ def test_query_count_is_the_same_for_1_and_30_sessions(client, event, pavilion, 
     thirty = query_count(client, urls[which])
     assert one == thirty
     assert thirty <= 10
+
+
+def test_a_long_programme_without_a_day_shows_its_first_day(client, event, pavilion, monkeypatch):
+    monkeypatch.setattr("pavilion.programme.views.MAX_SESSIONS_ON_ONE_PAGE", 2)
+    make_session(event, pavilion, 0, title_en="First day early")
+    make_session(event, pavilion, 2, title_en="First day late")
+    make_session(event, pavilion, 24, title_en="Second day")
+    page = text_of(client.get("/en/events/cop29/programme/"))
+    assert "shown one day at a time: here is Tuesday 12 November 2024" in page
+    assert "First day early" in page and "First day late" in page
+    assert "Second day" not in page
+    assert "Second day" in text_of(client.get("/en/events/cop29/programme/?day=2024-11-13"))

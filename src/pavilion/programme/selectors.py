@@ -6,14 +6,18 @@ Every page costs a constant number of queries whatever the programme's size.
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from pavilion.core.i18n import BilingualMixin
+
 from .models import Event, Organisation, Participation, Person, Session, SessionHost, Venue
+
+PUBLIC_STATUSES = (Session.Status.PUBLISHED, Session.Status.CANCELLED)
 
 
 def event_get_public(*, slug: str) -> Event:
@@ -35,38 +39,35 @@ def event_list_public() -> QuerySet[Event]:
 
 
 def _session_prefetches() -> list:
+    participations = Participation.objects.select_related("person", "person__organisation")
+    hosts = SessionHost.objects.select_related("organisation")
     return [
-        Prefetch(
-            "participations",
-            queryset=Participation.objects.select_related(
-                "person", "person__organisation"
-            ).order_by("order", "id"),
-        ),
-        Prefetch(
-            "hosts",
-            queryset=SessionHost.objects.select_related("organisation").order_by("order", "id"),
-        ),
+        Prefetch("participations", queryset=participations.order_by("order", "id")),
+        Prefetch("hosts", queryset=hosts.order_by("order", "id")),
     ]
 
 
 def session_text_filter(text: str) -> Q:
-    """Free text in either language: titles, summaries, speakers, hosts."""
-    people = Participation.objects.filter(session=OuterRef("pk")).filter(
+    """Free text in either language: titles, summaries, speakers, hosts.
+
+    Speakers and hosts are matched as semi-joins (``id IN (…)``), which both
+    databases plan once, rather than as a subquery per session."""
+    people = Participation.objects.filter(
         Q(person__name_en__icontains=text) | Q(person__name_ja__icontains=text)
-    )
-    hosts = SessionHost.objects.filter(session=OuterRef("pk")).filter(
+    ).values("session_id")
+    hosts = SessionHost.objects.filter(
         Q(organisation__name_en__icontains=text)
         | Q(organisation__name_ja__icontains=text)
         | Q(organisation__short_name_en__icontains=text)
         | Q(organisation__short_name_ja__icontains=text)
-    )
+    ).values("session_id")
     return (
         Q(title_en__icontains=text)
         | Q(title_ja__icontains=text)
         | Q(summary_en__icontains=text)
         | Q(summary_ja__icontains=text)
-        | Exists(people)
-        | Exists(hosts)
+        | Q(pk__in=people)
+        | Q(pk__in=hosts)
     )
 
 
@@ -87,37 +88,162 @@ def programme_queryset(*, event: Event, filters: dict) -> QuerySet[Session]:
 
 
 def programme_day_counts(*, event: Event, queryset: QuerySet[Session]) -> dict[dt.date | None, int]:
-    rows = (
-        queryset.order_by()
-        .annotate(day=TruncDate("starts_at", tzinfo=event.tzinfo))
-        .values_list("day", flat=True)
-    )
-    return Counter(rows)
+    """Sessions per day of the event (venue's zone), and those whose date is unconfirmed (None).
 
-
-def programme_sessions(
-    *, event: Event, queryset: QuerySet[Session], day: dt.date | None = None
-) -> list[Session]:
-    qs = queryset
-    if day is not None:
-        tz = event.tzinfo
+    One aggregate query with a count per day, computed by the database."""
+    tz = event.tzinfo
+    counts = {}
+    for day in event.days():
         start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-        qs = qs.filter(starts_at__gte=start, starts_at__lt=start + dt.timedelta(days=1))
-    return list(
-        qs.select_related("venue", "event")
-        .prefetch_related(*_session_prefetches())
-        .order_by("starts_at", "tbc_start_time", "venue__order", "id")
+        end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        counts[day.isoformat()] = Count("pk", filter=Q(starts_at__gte=start, starts_at__lt=end))
+    counts["tbc"] = Count("pk", filter=Q(starts_at__isnull=True))
+    totals = queryset.order_by().aggregate(**counts)
+    result: dict[dt.date | None, int] = {
+        dt.date.fromisoformat(key): value for key, value in totals.items() if key != "tbc"
+    }
+    result[None] = totals["tbc"]
+    return result
+
+
+def programme_count(*, event: Event, queryset: QuerySet[Session], day: dt.date | None) -> int:
+    return _on_day(event=event, queryset=queryset, day=day).count()
+
+
+def _on_day(*, event: Event, queryset: QuerySet[Session], day: dt.date | None) -> QuerySet[Session]:
+    if day is None:
+        return queryset
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=event.tzinfo)
+    end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, tzinfo=event.tzinfo)
+    return queryset.filter(starts_at__gte=start, starts_at__lt=end)
+
+
+class Named(NamedTuple):
+    """A person, organisation or venue as a listing shows it: a slug and a name in each language."""
+
+    slug: str
+    name_en: str
+    name_ja: str
+
+
+@dataclass(slots=True)
+class ListingRow(BilingualMixin):
+    """What a programme listing shows of one session, read as plain values (no model instances)."""
+
+    id: int
+    slug: str
+    title_en: str
+    title_ja: str
+    starts_at: dt.datetime | None
+    ends_at: dt.datetime | None
+    tbc_start_time: dt.time | None
+    tbc_end_time: dt.time | None
+    status: str
+    event: Event
+    venue: Named
+    hosts: list[tuple[str, Named]] = field(default_factory=list)
+    speakers: list[Named | None] = field(default_factory=list)
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == Session.Status.CANCELLED
+
+
+LISTING_ORDER = ("starts_at", "tbc_start_time", "venue__order", "id")
+
+
+def listing_rows(
+    *, queryset: QuerySet[Session], events: dict[int, Event], limit: int | None = None
+) -> list[ListingRow]:
+    """Sessions as listing rows, in three queries whatever their number."""
+    qs = queryset.order_by(*LISTING_ORDER).values_list(
+        "id",
+        "slug",
+        "title_en",
+        "title_ja",
+        "starts_at",
+        "ends_at",
+        "tbc_start_time",
+        "tbc_end_time",
+        "status",
+        "event_id",
+        "venue__slug",
+        "venue__name_en",
+        "venue__name_ja",
+    )
+    if limit is not None:
+        qs = qs[:limit]
+    rows: dict[int, ListingRow] = {}
+    for (
+        pk,
+        slug,
+        t_en,
+        t_ja,
+        starts,
+        ends,
+        tbc_s,
+        tbc_e,
+        status,
+        event_id,
+        v_slug,
+        v_en,
+        v_ja,
+    ) in qs:
+        rows[pk] = ListingRow(
+            id=pk,
+            slug=slug,
+            title_en=t_en,
+            title_ja=t_ja,
+            starts_at=starts,
+            ends_at=ends,
+            tbc_start_time=tbc_s,
+            tbc_end_time=tbc_e,
+            status=status,
+            event=events[event_id],
+            venue=Named(v_slug, v_en, v_ja),
+        )
+    if not rows:
+        return []
+    ids = list(rows)
+    hosts = (
+        SessionHost.objects.filter(session_id__in=ids)
+        .order_by("session_id", "order", "id")
+        .values_list(
+            "session_id",
+            "role",
+            "organisation__slug",
+            "organisation__name_en",
+            "organisation__name_ja",
+        )
+    )
+    for session_id, role, o_slug, o_en, o_ja in hosts:
+        rows[session_id].hosts.append((role, Named(o_slug, o_en, o_ja)))
+    speakers = (
+        Participation.objects.filter(session_id__in=ids)
+        .order_by("session_id", "order", "id")
+        .values_list("session_id", "person__slug", "person__name_en", "person__name_ja")
+    )
+    for session_id, p_slug, p_en, p_ja in speakers:
+        rows[session_id].speakers.append(Named(p_slug, p_en, p_ja) if p_slug else None)
+    return list(rows.values())
+
+
+def programme_rows(
+    *, event: Event, queryset: QuerySet[Session], day: dt.date | None = None
+) -> list[ListingRow]:
+    return listing_rows(
+        queryset=_on_day(event=event, queryset=queryset, day=day), events={event.pk: event}
     )
 
 
-def upcoming_sessions(*, event: Event | None = None, limit: int = 6) -> list[Session]:
+def upcoming_rows(*, event: Event | None = None, limit: int = 6) -> list[ListingRow]:
     qs = Session.objects.filter(status=Session.Status.PUBLISHED, starts_at__gte=timezone.now())
-    qs = qs.filter(event=event) if event else qs.filter(event__is_public=True)
-    return list(
-        qs.select_related("venue", "event")
-        .prefetch_related(*_session_prefetches())
-        .order_by("starts_at")[:limit]
-    )
+    if event is not None:
+        return listing_rows(queryset=qs.filter(event=event), events={event.pk: event}, limit=limit)
+    qs = qs.filter(event__is_public=True)
+    event_ids = set(qs.order_by(*LISTING_ORDER).values_list("event_id", flat=True)[:limit])
+    events = Event.objects.in_bulk(event_ids)
+    return listing_rows(queryset=qs, events=events, limit=limit)
 
 
 def session_get_public(*, event: Event, slug: str) -> Session:
@@ -145,20 +271,24 @@ def event_venues(*, event: Event) -> list[Venue]:
     return list(Venue.objects.filter(event=event).order_by("-is_ours", "order", "name_en"))
 
 
-def event_host_organisations(*, event: Event) -> list[Organisation]:
-    hosted = SessionHost.objects.filter(
-        organisation=OuterRef("pk"),
-        session__event=event,
-        session__status__in=["published", "cancelled"],
-    )
-    return list(Organisation.objects.filter(Exists(hosted)).order_by("name_en", "name_ja"))
+def event_host_options(*, event: Event) -> list[Named]:
+    """Organisations hosting a public session of the event (a semi-join, not per row)."""
+    hosting = SessionHost.objects.filter(
+        session__event=event, session__status__in=PUBLIC_STATUSES
+    ).values("organisation_id")
+    return [
+        Named(*row)
+        for row in Organisation.objects.filter(pk__in=hosting)
+        .order_by("name_en", "name_ja")
+        .values_list("slug", "name_en", "name_ja")
+    ]
 
 
 def speakers_for_event(*, event: Event, text: str = "") -> QuerySet[Person]:
-    speaks = Participation.objects.filter(
-        person=OuterRef("pk"), session__event=event, session__status__in=["published", "cancelled"]
-    )
-    qs = Person.objects.filter(Exists(speaks)).select_related("organisation")
+    speaking = Participation.objects.filter(
+        session__event=event, session__status__in=PUBLIC_STATUSES
+    ).values("person_id")
+    qs = Person.objects.filter(pk__in=speaking).select_related("organisation")
     if text:
         qs = qs.filter(
             Q(name_en__icontains=text)
@@ -176,7 +306,7 @@ def person_get_public(*, slug: str) -> tuple[Person, list[Participation]]:
     if person is None:
         raise Http404("no such person")
     parts = list(
-        Participation.objects.filter(person=person, session__status__in=["published", "cancelled"])
+        Participation.objects.filter(person=person, session__status__in=[*PUBLIC_STATUSES])
         .select_related("session", "session__venue", "session__event")
         .order_by("-session__event__start_date", "session__starts_at", "session__tbc_start_time")
     )
@@ -189,7 +319,7 @@ def organisation_get_public(*, slug: str) -> dict:
     org = Organisation.objects.filter(slug=slug).first()
     if org is None:
         raise Http404("no such organisation")
-    public = ["published", "cancelled"]
+    public = [*PUBLIC_STATUSES]
     hosted = list(
         SessionHost.objects.filter(organisation=org, session__status__in=public)
         .select_related("session", "session__venue", "session__event")

@@ -9,14 +9,17 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from pavilion.core.i18n import current_lang
-from pavilion.core.timefmt import format_date_range, zone_label
+from pavilion.core.i18n import current_lang, translate_field
+from pavilion.core.timefmt import format_date, format_date_range, zone_label
 from pavilion.pages.glossary import footnoter
 
 from . import selectors
 from .forms import ProgrammeFilterForm, ZoneForm
 from .models import Session
 from .presenters import display_zones, group_by_day, session_card, speakers_by_segment
+
+# Past this many sessions, a programme without a day filter shows its first day only.
+MAX_SESSIONS_ON_ONE_PAGE = 400
 
 
 def _viewer_zone(request: HttpRequest) -> tuple[str, list[str]]:
@@ -40,8 +43,8 @@ def home(request: HttpRequest) -> HttpResponse:
         zones = display_zones(event, viewer_zone)
         fn = footnoter()
         venue = selectors.venue_ours(event=event)
-        upcoming = selectors.upcoming_sessions(event=event)
-        upcoming_elsewhere = [] if upcoming else selectors.upcoming_sessions()
+        upcoming = selectors.upcoming_rows(event=event)
+        upcoming_elsewhere = [] if upcoming else selectors.upcoming_rows()
         context.update(
             venue=venue,
             dates=format_date_range(event.start_date, event.end_date, lang),
@@ -91,11 +94,19 @@ def programme(request: HttpRequest, event: str) -> HttpResponse:
 
     base = selectors.programme_queryset(event=event_obj, filters=filters)
     day_counts = selectors.programme_day_counts(event=event_obj, queryset=base)
-    sessions = selectors.programme_sessions(event=event_obj, queryset=base, day=filters.get("day"))
+    day = filters.get("day")
+    shown_day_notice = ""
+    if day is None and sum(day_counts.values()) > MAX_SESSIONS_ON_ONE_PAGE:
+        # A COP-scale programme is read a day at a time: show the first day with sessions.
+        day = next((d for d in event_obj.days() if day_counts.get(d)), None)
+        if day is not None:
+            shown_day_notice = _(
+                "This programme is long, so it is shown one day at a time: here is %(day)s. "
+                "Choose another day above."
+            ) % {"day": format_date(day, lang, "long")}
+    rows = selectors.programme_rows(event=event_obj, queryset=base, day=day)
     fn = footnoter()
-    cards = [
-        session_card(s, event=event_obj, zones=zones, lang=lang, footnoter=fn) for s in sessions
-    ]
+    cards = [session_card(s, event=event_obj, zones=zones, lang=lang, footnoter=fn) for s in rows]
     groups = group_by_day(cards, event=event_obj, lang=lang)
 
     keep = {
@@ -105,21 +116,29 @@ def programme(request: HttpRequest, event: str) -> HttpResponse:
     }
     day_links = [
         {
-            "date": day,
-            "label": _day_label(day, lang),
-            "count": day_counts.get(day, 0),
-            "url": "?" + urlencode({**keep, "day": day.isoformat()}),
-            "current": filters.get("day") == day,
+            "date": d,
+            "label": _day_label(d, lang),
+            "count": day_counts.get(d, 0),
+            "url": "?" + urlencode({**keep, "day": d.isoformat()}),
+            "current": d == day,
         }
-        for day in event_obj.days()
+        for d in event_obj.days()
     ]
     tbc_count = day_counts.get(None, 0)
     active = _active_filters(request, filters, lang)
+    chosen_host = filters["host"].slug if filters.get("host") else None
+    host_options = [
+        (o.slug, translate_field(o, "name", lang), o.slug == chosen_host)
+        for o in selectors.event_host_options(event=event_obj)
+    ]
     return _render(
         request,
         "programme/programme.html",
         {
             "event": event_obj,
+            "shown_day": day,
+            "shown_day_notice": shown_day_notice,
+            "host_options": host_options,
             "dates": format_date_range(event_obj.start_date, event_obj.end_date, lang),
             "form": form,
             "filters": filters,
@@ -129,7 +148,6 @@ def programme(request: HttpRequest, event: str) -> HttpResponse:
             "all_days_url": "?" + urlencode(keep) if keep else "?",
             "tbc_count": tbc_count,
             "venues": selectors.event_venues(event=event_obj),
-            "host_organisations": selectors.event_host_organisations(event=event_obj),
             "active_filters": active,
             "viewer_zone": viewer_zone,
             "zones": [event_obj.timezone, *zones],
@@ -152,8 +170,6 @@ def zone_names(event, zones: list[str], lang: str) -> str:
 
 
 def _day_label(day, lang: str) -> str:
-    from pavilion.core.timefmt import format_date
-
     return format_date(day, lang, "day")
 
 

@@ -1,5 +1,7 @@
 """Template helpers: bilingual fields with a visible fallback, query strings."""
 
+from html import escape as html_escape
+
 from django import template
 from django.utils.html import escape, format_html
 from django.utils.http import urlencode
@@ -75,3 +77,31 @@ def colon(value) -> SafeString:
 def paren(value) -> SafeString:
     """Text in the language's brackets: "(ICLEI)" / "（イクレイ）"."""
     return format_html(pgettext("text in brackets", "({text})").replace("{text}", "{}"), value)
+
+
+@register.simple_tag(takes_context=True)
+def session_rows(context, cards, show_event=False) -> SafeString:
+    """{% session_rows cards %}: the <li> rows of a programme listing."""
+    from pavilion.programme.rendering import SessionRowRenderer
+
+    cache = context.render_context
+    key = ("session_rows", show_event)
+    renderer = cache.get(key)
+    if renderer is None:
+        renderer = SessionRowRenderer(
+            session_query=context.get("session_query", ""), show_event=show_event
+        )
+        cache[key] = renderer
+    return renderer.items(cards)
+
+
+@register.simple_tag
+def select_options(options) -> SafeString:
+    """<option> elements from (value, label, selected) triples; long lists render fast."""
+    return mark_safe(
+        "".join(
+            f'<option value="{html_escape(value)}"{" selected" if selected else ""}>'
+            f"{html_escape(label)}</option>"
+            for value, label, selected in options
+        )
+    )
