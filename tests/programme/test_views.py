@@ -424,3 +424,15 @@ def test_a_long_programme_without_a_day_shows_its_first_day(client, event, pavil
     assert "First day early" in page and "First day late" in page
     assert "Second day" not in page
     assert "Second day" in text_of(client.get("/en/events/cop29/programme/?day=2024-11-13"))
+
+
+def test_speaker_and_host_pages_link_to_the_filtered_programme(client, event, pavilion):
+    session = make_session(event, pavilion, title_en="Linked talk")
+    person = session.participations.first().person
+    org = session.hosts.first().organisation
+    html = client.get(person.get_absolute_url()).content.decode()
+    assert f'href="/en/events/cop29/programme/?speaker={person.slug}"' in html
+    html = client.get(org.get_absolute_url()).content.decode()
+    assert f'href="/en/events/cop29/programme/?host={org.slug}"' in html
+    page = text_of(client.get(f"/en/events/cop29/programme/?speaker={person.slug}"))
+    assert "Linked talk" in page

@@ -234,6 +234,14 @@ def session_detail(request: HttpRequest, event: str, slug: str) -> HttpResponse:
     )
 
 
+def _distinct_events(sessions) -> list:
+    """The events of some sessions, each once, in the order met."""
+    seen: dict[int, object] = {}
+    for session in sessions:
+        seen.setdefault(session.event_id, session.event)
+    return list(seen.values())
+
+
 def featured_speakers(request: HttpRequest) -> HttpResponse:
     event = selectors.event_featured()
     if event is None:
@@ -271,7 +279,12 @@ def speaker_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _render(
         request,
         "programme/speaker_detail.html",
-        {"person": person, "rows": rows, "viewer_zone": viewer_zone},
+        {
+            "person": person,
+            "rows": rows,
+            "events": _distinct_events(part.session for part in parts),
+            "viewer_zone": viewer_zone,
+        },
         notices,
     )
 
@@ -296,6 +309,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "organisation": data["organisation"],
             "country": data["organisation"].country_name(lang),
             "hosted": hosted,
+            "host_events": _distinct_events(h.session for h in data["hosted"]),
             "speaking": speaking,
             "partner_of": data["partner_of"],
             "viewer_zone": viewer_zone,
