@@ -139,8 +139,22 @@ def zoned_ranges(
     primary_zone: str,
     other_zones: list[str] | tuple[str, ...],
     lang: str,
-) -> list[ZonedRange]:
-    """The range in the venue's zone, then in each other zone, each named."""
+) -> tuple[ZonedRange, ...]:
+    """The range in the venue's zone, then in each other zone, each named.
+
+    Many sessions share a slot (every venue's 10:00), so results are memoised;
+    ZonedRange is immutable, so sharing them is safe."""
+    return _zoned_ranges(start, end, primary_zone, tuple(other_zones), lang)
+
+
+@lru_cache(maxsize=8192)
+def _zoned_ranges(
+    start: dt.datetime,
+    end: dt.datetime | None,
+    primary_zone: str,
+    other_zones: tuple[str, ...],
+    lang: str,
+) -> tuple[ZonedRange, ...]:
     primary_start = start.astimezone(zone(primary_zone))
     ranges = [
         ZonedRange(
@@ -170,10 +184,10 @@ def zoned_ranges(
                 lang=lang,
             )
         )
-    return ranges
+    return tuple(ranges)
 
 
-def join_ranges(ranges: list[ZonedRange], lang: str) -> str:
+def join_ranges(ranges: tuple[ZonedRange, ...] | list[ZonedRange], lang: str) -> str:
     separator = "" if lang == "ja" else " · "
     return separator.join(r.text for r in ranges)
 

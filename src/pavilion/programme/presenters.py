@@ -31,7 +31,7 @@ def display_zones(event: Event, viewer_zone: str = "") -> list[str]:
 @dataclass(slots=True)
 class SessionCard:
     session: Session
-    ranges: list[ZonedRange] | None
+    ranges: tuple[ZonedRange, ...] | None
     tbc_time: str
     title: Translated
     footnotes: list = field(default_factory=list)

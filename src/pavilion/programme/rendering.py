@@ -46,6 +46,7 @@ class SessionRowRenderer:
             for code, name in LANGUAGE_NAMES.items()
         }
         self._url_prefix: dict[str, str] = {}
+        self._times: dict = {}
 
     def _url(self, event_slug: str, slug: str) -> str:
         prefix = self._url_prefix.get(event_slug)
@@ -67,6 +68,14 @@ class SessionRowRenderer:
         return self._text(translate_field(obj, "name", self.lang))
 
     def times(self, card: SessionCard) -> str:
+        # Sessions in one slot share their (memoised) ranges, and so their markup.
+        key = card.ranges or card.tbc_time
+        html = self._times.get(key)
+        if html is None:
+            html = self._times[key] = self._render_times(card)
+        return html
+
+    def _render_times(self, card: SessionCard) -> str:
         if not card.ranges:
             return (
                 f'<span class="times tbc"><span class="tbc-label">{self.date_tbc}</span> '

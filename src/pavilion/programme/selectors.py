@@ -276,12 +276,14 @@ def event_host_options(*, event: Event) -> list[Named]:
     hosting = SessionHost.objects.filter(
         session__event=event, session__status__in=PUBLIC_STATUSES
     ).values("organisation_id")
-    return [
+    options = [
         Named(*row)
-        for row in Organisation.objects.filter(pk__in=hosting)
-        .order_by("name_en", "name_ja")
-        .values_list("slug", "name_en", "name_ja")
+        for row in Organisation.objects.filter(pk__in=hosting).values_list(
+            "slug", "name_en", "name_ja"
+        )
     ]
+    # Sorted here rather than by the database's collation: cheaper, and the same everywhere.
+    return sorted(options, key=lambda o: ((o.name_en or o.name_ja).casefold(), o.slug))
 
 
 def speakers_for_event(*, event: Event, text: str = "") -> QuerySet[Person]:
