@@ -9,6 +9,10 @@ handler500 = "pavilion.core.views.server_error"
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # Machine-readable programme: language-neutral addresses (?lang= picks the language).
+    path("events/<slug:event>/", include("pavilion.programme.ical_urls")),
+    path("events/<slug:event>/", include("pavilion.programme.schedule_urls")),
+    path("api/v1/", include("pavilion.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -353,6 +353,12 @@ class Session(BilingualMixin, TimeStampedModel):
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, db_index=True
     )
     recording_url = models.URLField(_("recording"), blank=True)
+    sequence = models.PositiveIntegerField(
+        _("revision"),
+        default=0,
+        editable=False,
+        help_text=_("Raised on every change, so that subscribed calendars take the update."),
+    )
 
     objects = SessionQuerySet.as_manager()
 

@@ -1,0 +1,3 @@
+"""URL patterns of the schedule_urls (filled in by its views)."""
+
+urlpatterns: list = []
