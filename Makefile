@@ -14,7 +14,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	  || $(PY) -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
-install: $(VENV)/.installed
+# The HTML checker the tests use (needs npm; without it those tests skip locally).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then npm ci --silent --no-audit --no-fund && touch $@; \
+	  else echo "npm not found: the HTML validity test will be skipped"; fi
+
+install: $(VENV)/.installed node_modules/.installed
 
 demo: install
 	$(PY) manage.py migrate --noinput

@@ -1,0 +1,58 @@
+"""Every kind of public page is valid HTML, checked by the Nu Html Checker (vnu).
+
+Needs Java and the checker (`npm ci` installs it under node_modules/); without
+them the test skips with a reason locally, and fails in CI like any skip."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+VNU = Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+PAGES = [
+    "/{lang}/",
+    "/{lang}/events/",
+    "/{lang}/events/cop29/programme/",
+    "/{lang}/events/cop29/programme/?day=2024-11-13&tz=Europe/Paris",
+    "/{lang}/events/cop29/programme/?day=not-a-day",
+    "/{lang}/events/cop29/sessions/urban7-saitama-e-kizuna-high-level-talks/",
+    "/{lang}/events/cop29/sessions/lgma-response-to-cop29-and-world-climate-action-summit/",
+    "/{lang}/events/cop29/sessions/japan-pavilion-c2p2-yokohama-bangkok/",
+    "/{lang}/events/cop29/speakers/",
+    "/{lang}/speakers/yuriko-koike/",
+    "/{lang}/organisations/saitama-city/",
+    "/{lang}/events/example-climate-week-belem/programme/",
+    "/{lang}/no-such-page/",
+]
+
+
+@pytest.mark.django_db
+def test_public_pages_are_valid_html(client, tmp_path):
+    java = shutil.which("java")
+    if not java or not VNU.is_file():
+        pytest.skip("needs Java and the Nu Html Checker: run `npm ci` (see docs/development.md)")
+    call_command("load_demo", verbosity=0)
+    files = []
+    for lang in ("en", "ja"):
+        for n, page in enumerate(PAGES):
+            response = client.get(page.format(lang=lang))
+            assert response.status_code in {200, 400, 404}, page
+            path = tmp_path / f"{lang}-{n}.html"
+            path.write_bytes(response.content)
+            files.append(str(path))
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    problems = [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}" for m in messages
+    ]
+    assert problems == []
