@@ -65,3 +65,12 @@ def test_session_revision_rises_on_its_own_change_and_on_its_speakers():
     after_speaker = Session.objects.get(pk=session.pk)
     assert after_speaker.sequence == 2
     assert after_speaker.updated_at >= after_save.updated_at
+
+
+def test_a_version_never_repeats_after_the_cache_is_emptied():
+    from django.core.cache import cache
+
+    event = EventFactory()
+    first = programme_version(event.pk)
+    cache.clear()
+    assert programme_version(event.pk) != first

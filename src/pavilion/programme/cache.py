@@ -29,12 +29,17 @@ def _key(scope: int | str) -> str:
     return f"programme:version:{scope}"
 
 
+def _fresh() -> int:
+    """A starting version no earlier one can equal, even after the cache was emptied."""
+    return int(timezone.now().timestamp() * 1_000_000)
+
+
 def _get(scope: int | str) -> int:
     key = _key(scope)
     value = cache.get(key)
     if value is None:
-        cache.add(key, 1, TIMEOUT)
-        value = cache.get(key) or 1
+        cache.add(key, _fresh(), TIMEOUT)
+        value = cache.get(key) or _fresh()
     return int(value)
 
 
@@ -43,7 +48,7 @@ def _bump(scope: int | str) -> None:
     try:
         cache.incr(key)
     except ValueError:  # not in the cache yet (or evicted): start a new, different version
-        cache.set(key, int(timezone.now().timestamp() * 1000), TIMEOUT)
+        cache.set(key, _fresh(), TIMEOUT)
 
 
 def programme_version(event_id: int) -> str:
