@@ -436,3 +436,14 @@ def test_speaker_and_host_pages_link_to_the_filtered_programme(client, event, pa
     assert f'href="/en/events/cop29/programme/?host={org.slug}"' in html
     page = text_of(client.get(f"/en/events/cop29/programme/?speaker={person.slug}"))
     assert "Linked talk" in page
+
+
+def test_sessions_of_a_hidden_event_are_not_shown_on_speaker_or_organisation_pages(client):
+    hidden = EventFactory(slug="hidden", is_public=False)
+    session = make_session(hidden, VenueFactory(event=hidden), title_en="Secret rehearsal")
+    person = session.participations.first().person
+    assert client.get(person.get_absolute_url()).status_code == 404
+    org = session.hosts.first().organisation
+    response = client.get(org.get_absolute_url())
+    assert "Secret rehearsal" not in text_of(response)
+    assert client.get("/en/events/hidden/programme/").status_code == 404

@@ -77,11 +77,9 @@ def programme_queryset(*, event: Event, filters: dict) -> QuerySet[Session]:
     if venue := filters.get("venue"):
         qs = qs.filter(venue=venue)
     if host := filters.get("host"):
-        qs = qs.filter(
-            Exists(SessionHost.objects.filter(session=OuterRef("pk"), organisation=host))
-        )
+        qs = qs.filter(pk__in=SessionHost.objects.filter(organisation=host).values("session_id"))
     if speaker := filters.get("speaker"):
-        qs = qs.filter(Exists(Participation.objects.filter(session=OuterRef("pk"), person=speaker)))
+        qs = qs.filter(pk__in=Participation.objects.filter(person=speaker).values("session_id"))
     if text := filters.get("q"):
         qs = qs.filter(session_text_filter(text))
     return qs
@@ -308,7 +306,9 @@ def person_get_public(*, slug: str) -> tuple[Person, list[Participation]]:
     if person is None:
         raise Http404("no such person")
     parts = list(
-        Participation.objects.filter(person=person, session__status__in=[*PUBLIC_STATUSES])
+        Participation.objects.filter(
+            person=person, session__status__in=PUBLIC_STATUSES, session__event__is_public=True
+        )
         .select_related("session", "session__venue", "session__event")
         .order_by("-session__event__start_date", "session__starts_at", "session__tbc_start_time")
     )
@@ -323,16 +323,22 @@ def organisation_get_public(*, slug: str) -> dict:
         raise Http404("no such organisation")
     public = [*PUBLIC_STATUSES]
     hosted = list(
-        SessionHost.objects.filter(organisation=org, session__status__in=public)
+        SessionHost.objects.filter(
+            organisation=org, session__status__in=public, session__event__is_public=True
+        )
         .select_related("session", "session__venue", "session__event")
         .order_by("-session__event__start_date", "session__starts_at")
     )
     speaking = list(
-        Participation.objects.filter(person__organisation=org, session__status__in=public)
+        Participation.objects.filter(
+            person__organisation=org, session__status__in=public, session__event__is_public=True
+        )
         .select_related("person", "session", "session__venue", "session__event")
         .order_by("-session__event__start_date", "session__starts_at", "order")
     )
-    partner_of = list(org.venue_roles.select_related("venue", "venue__event"))
+    partner_of = list(
+        org.venue_roles.filter(venue__event__is_public=True).select_related("venue", "venue__event")
+    )
     if not (hosted or speaking or partner_of or org.people.exists()):
         raise Http404("organisation has no public role")
     return {"organisation": org, "hosted": hosted, "speaking": speaking, "partner_of": partner_of}
