@@ -9,8 +9,8 @@ from django.utils.html import escape
 
 from pavilion.core.audit import audit_log
 from pavilion.core.models import AuditEntry
+from pavilion.core.timefmt import AmbiguousLocalTime, NonexistentLocalTime, local_to_utc
 from pavilion.pages.models import GlossaryTerm
-from pavilion.programme.admin_forms import AmbiguousLocalTime, NonexistentLocalTime, local_to_utc
 from pavilion.programme.models import Session
 from tests.factories import (
     ChapterFactory,

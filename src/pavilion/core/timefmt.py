@@ -197,3 +197,29 @@ def format_local_time_range(start: dt.time, end: dt.time | None, zone_name: str,
     times = start.strftime(TIME_FORMAT) + (f"–{end.strftime(TIME_FORMAT)}" if end else "")
     label = zone_label(zone_name, lang, primary=True)
     return f"{times}（{label}）" if lang == "ja" else f"{times} {label}"
+
+
+class NonexistentLocalTime(ValueError):
+    """The wall-clock time is skipped when the clocks go forward."""
+
+
+class AmbiguousLocalTime(ValueError):
+    """The wall-clock time happens twice when the clocks go back."""
+
+
+def local_to_utc(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
+    """The UTC instant of a wall-clock time in ``tz``.
+
+    Raises ``NonexistentLocalTime`` for a time in a daylight-saving gap (turning
+    it into UTC and back does not give the same wall time) and
+    ``AmbiguousLocalTime`` for one in a fold (``fold=0`` and ``fold=1`` give
+    different offsets).
+    """
+    naive = dt.datetime.combine(day, time)
+    first = naive.replace(tzinfo=tz, fold=0)
+    utc = first.astimezone(dt.UTC)
+    if utc.astimezone(tz).replace(tzinfo=None) != naive:
+        raise NonexistentLocalTime(naive.isoformat())
+    if first.utcoffset() != naive.replace(tzinfo=tz, fold=1).utcoffset():
+        raise AmbiguousLocalTime(naive.isoformat())
+    return utc

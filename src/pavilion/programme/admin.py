@@ -27,6 +27,7 @@ from pavilion.core.timefmt import (
 
 from . import services
 from .admin_forms import SessionAdminForm, venue_label
+from .admin_import import spreadsheet_urls
 from .models import (
     Chapter,
     Event,
@@ -291,6 +292,10 @@ class SessionAdmin(admin.ModelAdmin):
     ]
 
     readonly_fields = ["other_zones"]
+
+    def get_urls(self) -> list:
+        # "Import from a spreadsheet" and "Export to a spreadsheet" (see admin_import).
+        return spreadsheet_urls(self) + super().get_urls()
 
     @admin.display(description=_("title"), ordering="title_en")
     def title(self, obj: Session) -> str:

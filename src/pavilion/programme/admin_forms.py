@@ -12,7 +12,6 @@ only puts each of its errors on the field the user typed.
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -20,7 +19,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pavilion.core.i18n import current_lang
-from pavilion.core.timefmt import format_date
+from pavilion.core.timefmt import (
+    AmbiguousLocalTime,
+    NonexistentLocalTime,
+    format_date,
+    local_to_utc,
+)
 
 from . import services
 from .models import Event, Session, Venue
@@ -36,32 +40,6 @@ FIELD_FOR_ERROR = {
     "tbc_start_time": "start_time",
     "tbc_end_time": "end_time",
 }
-
-
-class NonexistentLocalTime(ValueError):
-    """The wall-clock time is skipped when the clocks go forward."""
-
-
-class AmbiguousLocalTime(ValueError):
-    """The wall-clock time happens twice when the clocks go back."""
-
-
-def local_to_utc(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
-    """The UTC instant of a wall-clock time in ``tz``.
-
-    Raises ``NonexistentLocalTime`` for a time in a daylight-saving gap (turning
-    it into UTC and back does not give the same wall time) and
-    ``AmbiguousLocalTime`` for one in a fold (``fold=0`` and ``fold=1`` give
-    different offsets).
-    """
-    naive = dt.datetime.combine(day, time)
-    first = naive.replace(tzinfo=tz, fold=0)
-    utc = first.astimezone(dt.UTC)
-    if utc.astimezone(tz).replace(tzinfo=None) != naive:
-        raise NonexistentLocalTime(naive.isoformat())
-    if first.utcoffset() != naive.replace(tzinfo=tz, fold=1).utcoffset():
-        raise AmbiguousLocalTime(naive.isoformat())
-    return utc
 
 
 def venue_label(venue: Venue) -> str:
