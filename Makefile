@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install lint messages bench demo clean
+.PHONY: run worker test install lint messages bench demo clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt pyproject.toml
 	@test -x $(PY) || "$$(./scripts/find-python)" -m venv $(VENV)
@@ -26,9 +26,20 @@ demo: install
 	$(PY) manage.py load_demo
 	$(PY) manage.py demo_staff
 
+# The site and, in the background, the worker that sends its mail. The worker runs
+# in a process group of its own (set -m), so Ctrl-C stops runserver only; the trap
+# then stops the worker with SIGTERM, which lets it finish the message it is sending.
 run: demo
 	@echo "Pavilion is at http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@set -m; $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT; \
+	trap 'exit 130' INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The worker alone, reloading on code changes when debugging (production: see README.md).
+worker: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py db_worker
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -54,6 +54,13 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_at_once(settings):
+    """Queued tasks (mail) run when enqueued, so tests see mail.outbox; tests of the
+    queue itself choose their backend explicitly."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(settings):
     settings.LANGUAGE_CODE = "en"
     # Hashing passwords slowly protects real accounts, not test ones.

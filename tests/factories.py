@@ -164,3 +164,94 @@ class UserFactory(factory.django.DjangoModelFactory):
 class StaffFactory(UserFactory):
     is_staff = True
     is_superuser = True
+
+
+# --- Networking area (tables, opening hours, bookings) ---------------------------------------
+
+from pavilion.networking.models import (  # noqa: E402
+    NetworkingTable,
+    OpeningHours,
+    TableBooking,
+)
+
+
+class NetworkingTableFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NetworkingTable
+
+    venue = factory.SubFactory(VenueFactory, is_ours=True)
+    name_en = factory.Sequence(lambda n: f"Table {n}")
+    name_ja = factory.Sequence(lambda n: f"テーブル {n}")
+    seats = 4
+
+
+class OpeningHoursFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OpeningHours
+
+    venue = factory.SubFactory(VenueFactory, is_ours=True)
+    date = factory.LazyAttribute(lambda o: o.venue.event.start_date)
+    opens = dt.time(10, 0)
+    closes = dt.time(12, 0)
+
+
+class TableBookingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TableBooking
+
+    table = factory.SubFactory(NetworkingTableFactory)
+    slot_start = factory.LazyAttribute(
+        lambda o: dt.datetime.combine(
+            o.table.venue.event.start_date, dt.time(10, 0), tzinfo=o.table.venue.event.tzinfo
+        )
+    )
+    organisation_name = factory.Sequence(lambda n: f"Requesting City {n}")
+    contact_name = factory.Sequence(lambda n: f"Contact {n}")
+    email = factory.Sequence(lambda n: f"contact{n}@example.org")
+    language = "en"
+    purpose = "A meeting between partner cities."
+    status = TableBooking.Status.REQUESTED
+
+
+# --- end of networking area factories ---------------------------------------------------------
+
+
+# --- Seat registration and waiting lists ------------------------------------------------------
+
+from pavilion.registration.models import (  # noqa: E402
+    Registration,
+    RegistrationSettings,
+    email_key,
+)
+
+
+class RegistrationSettingsFactory(factory.django.DjangoModelFactory):
+    """Open registration for a session (the default session is on 12 Nov 2024: pass a
+    ``now`` before that to the services)."""
+
+    class Meta:
+        model = RegistrationSettings
+
+    session = factory.SubFactory(SessionFactory)
+    is_open = True
+    capacity = None
+    offer_hours = 24
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A confirmed registration; pass status and position for someone waiting."""
+
+    class Meta:
+        model = Registration
+
+    session = factory.SubFactory(SessionFactory)
+    name = factory.Sequence(lambda n: f"Visitor {n}")
+    organisation = factory.Sequence(lambda n: f"City {n}")
+    email = factory.Sequence(lambda n: f"visitor{n}@example.org")
+    email_key = factory.LazyAttribute(lambda o: email_key(o.email))
+    language = "en"
+    consent_at = dt.datetime(2024, 11, 1, 9, 0, tzinfo=dt.UTC)
+    status = Registration.Status.CONFIRMED
+
+
+# --- end of seat registration factories -------------------------------------------------------

@@ -46,9 +46,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks_db",
     "pavilion.core",
     "pavilion.pages",
     "pavilion.programme",
+    "pavilion.registration",
+    "pavilion.networking",
 ]
 
 MIDDLEWARE = [
@@ -157,12 +160,68 @@ if not DEBUG:
 
 DEFAULT_FROM_EMAIL = os.environ.get("PAVILION_FROM_EMAIL", "Pavilion <noreply@localhost>")
 
+# Mail, configured the Django 6.1 way (MAILERS; the EMAIL_* settings are deprecated).
+# Without PAVILION_EMAIL_HOST mail is printed to the console of the process that
+# sends it (the worker); with it, mail goes out through that SMTP server. The test
+# runner swaps every mailer for the in-memory one (django.core.mail.outbox).
+# Code does not send mail itself: it calls pavilion.core.mail.mail_enqueue().
+_email_tls_modes = {  # PAVILION_EMAIL_TLS → SMTP backend options, default port
+    "starttls": ({"use_tls": True}, 587),
+    "ssl": ({"use_ssl": True}, 465),
+    "off": ({}, 25),
+}
+_email_host = os.environ.get("PAVILION_EMAIL_HOST", "").strip()
+if _email_host:
+    _tls = os.environ.get("PAVILION_EMAIL_TLS", "starttls").strip().lower()
+    if _tls not in _email_tls_modes:
+        raise RuntimeError("PAVILION_EMAIL_TLS must be one of: starttls, ssl, off.")
+    _tls_options, _default_port = _email_tls_modes[_tls]
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _email_host,
+                "port": int(os.environ.get("PAVILION_EMAIL_PORT") or _default_port),
+                "username": os.environ.get("PAVILION_EMAIL_USER", ""),
+                "password": os.environ.get("PAVILION_EMAIL_PASSWORD", ""),
+                # A slow server holds up the worker for at most this long per message.
+                "timeout": float(os.environ.get("PAVILION_EMAIL_TIMEOUT", "20")),
+                **_tls_options,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# Background tasks (django.tasks). The queue is a table in the database
+# (django-tasks-db); `manage.py db_worker` runs what is queued. See docs/deploy.md.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Seconds to wait before each new attempt at a message the SMTP server refused
+# for now (4xx, disconnection, timeout): three retries, then the message fails.
+PAVILION_MAIL_RETRY_DELAYS = [
+    int(delay) for delay in env_list("PAVILION_MAIL_RETRY_DELAYS", "60,300,1800")
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PAVILION_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own console handler would print every line twice beside the root's.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # One line per message sent, deferred or failed, whatever the general level.
+        "pavilion.mail": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
 }
+
+# The site's public address, for links in e-mails (no trailing slash).
+PAVILION_SITE_URL = os.environ.get("PAVILION_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # The site's name as it appears in page titles and mail; both languages.
 PAVILION_SITE_NAME = {

@@ -28,6 +28,7 @@ PAGES = [
     "/{lang}/speakers/yuriko-koike/",
     "/{lang}/organisations/saitama-city/",
     "/{lang}/events/example-climate-week-belem/programme/",
+    "/{lang}/events/example-climate-week-belem/networking/",
     "/{lang}/no-such-page/",
 ]
 

@@ -1062,6 +1062,10 @@ def _load_example(
             people=people,
             tally=tally,
         )
+    # Bookable networking tables, so that a newcomer can try booking one.
+    from pavilion.networking.demo import networking_demo_load
+
+    networking_demo_load(venue=venue)
     return event
 
 

@@ -1,0 +1,361 @@
+"""The back office for seats: each session's registration settings, and the registrations.
+
+Nothing here changes a status by itself: saving settings and every action on
+registrations go through ``services``, so the row lock, the waiting list and the
+audit trail apply to staff exactly as to visitors.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from pavilion.core.audit import audit_log
+
+from . import selectors, services
+from .models import Registration, RegistrationSettings
+
+Status = Registration.Status
+
+# CSV
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    """A cell that a spreadsheet shows as text, never runs as a formula."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _local(value, registration: Registration) -> str:
+    if value is None:
+        return ""
+    tz = registration.session.event.tzinfo
+    return timezone.localtime(value, tz).strftime("%Y-%m-%d %H:%M")
+
+
+def attendees_csv(*, registrations: Iterable[Registration], filename: str) -> HttpResponse:
+    """The registrations as CSV (UTF-8 with a byte-order mark, so that spreadsheet
+    programs read Japanese names correctly). Times are in the event's zone."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            gettext("Session"),
+            gettext("Name"),
+            gettext("Organisation"),
+            gettext("E-mail address"),
+            gettext("Language"),
+            gettext("Status"),
+            gettext("Place in the waiting order"),
+            gettext("Registered (venue time)"),
+            gettext("Checked in (venue time)"),
+            gettext("Code"),
+        ]
+    )
+    for row in registrations:
+        writer.writerow(
+            [
+                _cell(row.session.tr("title")),
+                _cell(row.name),
+                _cell(row.organisation),
+                _cell(row.email),
+                row.get_language_display(),
+                row.get_status_display(),
+                row.position or "",
+                _local(row.created_at, row),
+                _local(row.checked_in_at, row),
+                row.code_display,
+            ]
+        )
+    response = HttpResponse(
+        ("\ufeff" + out.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+# Registration settings
+
+
+@admin.register(RegistrationSettings)
+class RegistrationSettingsAdmin(admin.ModelAdmin):
+    list_display = [
+        "session",
+        "event",
+        "is_open",
+        "seat_count",
+        "taken",
+        "waiting",
+        "checked_in",
+        "opens_at",
+        "closes_at",
+    ]
+    list_filter = ["is_open", "session__event"]
+    list_select_related = ["session__event", "session__venue"]
+    search_fields = ["session__title_en", "session__title_ja", "session__slug"]
+    autocomplete_fields = ["session"]
+    fields = ["session", "is_open", "capacity", "opens_at", "closes_at", "offer_hours"]
+    actions = ["export_attendees"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[RegistrationSettings]:
+        held = Q(session__registrations__status__in=Registration.HOLDS_SEAT)
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                n_taken=Count("session__registrations", filter=held),
+                n_waiting=Count(
+                    "session__registrations",
+                    filter=Q(session__registrations__status=Status.WAITING),
+                ),
+                n_checked_in=Count(
+                    "session__registrations",
+                    filter=Q(
+                        session__registrations__status=Status.CONFIRMED,
+                        session__registrations__checked_in_at__isnull=False,
+                    ),
+                ),
+            )
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        # A session's settings stay with it; to stop registration, untick "open".
+        return ["session"] if obj is not None else []
+
+    @admin.display(description=_("event"), ordering="session__event")
+    def event(self, obj: RegistrationSettings):
+        return obj.session.event
+
+    @admin.display(description=_("seats"))
+    def seat_count(self, obj: RegistrationSettings):
+        return obj.seats if obj.seats is not None else "-"
+
+    @admin.display(description=_("taken"), ordering="n_taken")
+    def taken(self, obj: RegistrationSettings) -> int:
+        return obj.n_taken
+
+    @admin.display(description=_("waiting"), ordering="n_waiting")
+    def waiting(self, obj: RegistrationSettings) -> int:
+        return obj.n_waiting
+
+    @admin.display(description=_("checked in"), ordering="n_checked_in")
+    def checked_in(self, obj: RegistrationSettings) -> int:
+        return obj.n_checked_in
+
+    def save_model(self, request, obj, form, change):
+        services.registration_settings_save(settings=obj, actor=request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.session.registrations.exists():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description=_("Export the attendees of the selected sessions (CSV)"))
+    def export_attendees(self, request: HttpRequest, queryset: QuerySet[RegistrationSettings]):
+        sessions = [row.session for row in queryset.select_related("session")]
+        rows = selectors.registrations_for_export(sessions=sessions)
+        name = slugify(sessions[0].slug) if len(sessions) == 1 else "sessions"
+        return attendees_csv(registrations=rows, filename=f"attendees-{name}.csv")
+
+
+# Registrations
+
+
+class CheckedInFilter(admin.SimpleListFilter):
+    title = _("checked in")
+    parameter_name = "checked_in"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Checked in")), ("no", _("Not checked in"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(checked_in_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(checked_in_at__isnull=True)
+        return queryset
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "email",
+        "organisation",
+        "session",
+        "status",
+        "position",
+        "offer_expires_at",
+        "checked_in_at",
+        "created_at",
+    ]
+    list_filter = [
+        "status",
+        CheckedInFilter,
+        "language",
+        "session__event",
+        ("session", admin.RelatedOnlyFieldListFilter),
+    ]
+    list_select_related = ["session__event"]
+    search_fields = ["name", "email", "organisation", "code"]
+    ordering = ["session__starts_at", "session_id", "status", "position", "id"]
+    fields = [
+        "session",
+        "name",
+        "organisation",
+        "email",
+        "language",
+        "status",
+        "position",
+        "offered_at",
+        "offer_expires_at",
+        "checked_in_at",
+        "code_display",
+        "consent_at",
+        "created_at",
+        "updated_at",
+    ]
+    readonly_fields = [
+        "session",
+        "email",
+        "status",
+        "position",
+        "offered_at",
+        "offer_expires_at",
+        "checked_in_at",
+        "code_display",
+        "consent_at",
+        "created_at",
+        "updated_at",
+    ]
+    actions = [
+        "confirm",
+        "confirm_over_capacity",
+        "offer_seat",
+        "move_to_waiting_list",
+        "cancel",
+        "check_in",
+        "export_csv",
+    ]
+
+    @admin.display(description=_("code"))
+    def code_display(self, obj: Registration) -> str:
+        return obj.code_display
+
+    def has_add_permission(self, request):
+        # Registrations come through the registration form, which applies every rule.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Cancel instead: the seat passes on and the audit trail keeps the story.
+        return False
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        by_code = selectors.registration_by_code(code=search_term)
+        if by_code is not None:
+            queryset |= self.model.objects.filter(pk=by_code.pk)
+        return queryset, may_have_duplicates
+
+    def _apply(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Registration],
+        change: Callable[[Registration], object],
+        done: Callable[[int], str],
+    ) -> None:
+        count = 0
+        for registration in queryset.order_by("session_id", "position", "id"):
+            try:
+                change(registration)
+            except ValidationError as exc:
+                self.message_user(
+                    request,
+                    gettext("%(person)s: %(reason)s")
+                    % {"person": registration.name, "reason": " ".join(exc.messages)},
+                    messages.ERROR,
+                )
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done(count), messages.SUCCESS)
+
+    def _move(self, request, queryset, to_status: str, *, force: bool = False) -> None:
+        self._apply(
+            request,
+            queryset,
+            lambda r: services.registration_move(
+                registration=r, to_status=to_status, actor=request.user, force=force
+            ),
+            lambda n: (
+                ngettext(
+                    "%(count)d registration is now “%(status)s”.",
+                    "%(count)d registrations are now “%(status)s”.",
+                    n,
+                )
+                % {"count": n, "status": Status(to_status).label}
+            ),
+        )
+
+    @admin.action(description=_("Confirm (only while seats are free)"))
+    def confirm(self, request, queryset):
+        self._move(request, queryset, Status.CONFIRMED)
+
+    @admin.action(description=_("Confirm, over capacity if need be"))
+    def confirm_over_capacity(self, request, queryset):
+        self._move(request, queryset, Status.CONFIRMED, force=True)
+
+    @admin.action(description=_("Offer a seat (only while seats are free)"))
+    def offer_seat(self, request, queryset):
+        self._move(request, queryset, Status.OFFERED)
+
+    @admin.action(description=_("Move to the end of the waiting list"))
+    def move_to_waiting_list(self, request, queryset):
+        self._move(request, queryset, Status.WAITING)
+
+    @admin.action(description=_("Cancel (a freed seat is offered to the first in line)"))
+    def cancel(self, request, queryset):
+        self._move(request, queryset, Status.CANCELLED)
+
+    @admin.action(description=_("Check in"))
+    def check_in(self, request, queryset):
+        self._apply(
+            request,
+            queryset,
+            lambda r: services.registration_check_in(code=r.code, actor=request.user),
+            lambda n: (
+                ngettext("%(count)d person is checked in.", "%(count)d people are checked in.", n)
+                % {"count": n}
+            ),
+        )
+
+    @admin.action(description=_("Export the selected registrations (CSV)"))
+    def export_csv(self, request, queryset):
+        rows = queryset.select_related("session__event").order_by(
+            "session__starts_at", "session_id", "status", "position", "name", "id"
+        )
+        stamp = timezone.now().strftime("%Y%m%d")
+        return attendees_csv(registrations=rows, filename=f"registrations-{stamp}.csv")
+
+    def save_model(self, request, obj, form, change):
+        # Only the name, organisation and language are editable here.
+        obj.save(update_fields=["name", "organisation", "language", "updated_at"])
+        if form.changed_data:
+            audit_log(
+                action="pavilion.registration.edited",
+                target=obj,
+                actor=request.user,
+                data={"fields": form.changed_data},
+            )

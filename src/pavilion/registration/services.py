@@ -1,0 +1,635 @@
+"""Every write that changes who holds a seat: register, cancel, offer, accept, expire,
+move by hand, check in. Views, the admin, commands and the worker call these.
+
+How capacity stays exact
+------------------------
+Each service that can take or free a seat runs in one transaction and locks the
+session's ``RegistrationSettings`` row with ``SELECT … FOR UPDATE`` — once, and
+as late as it can: the checks that need no lock (the form's fields) come first.
+Under the lock it counts the seats held (confirmed + offered), reads the
+registrations it will change afresh, writes, and audits. Two visitors taking the
+last seat, two cancellations freeing two seats, or an expiry racing an
+acceptance therefore happen one after the other, never interleaved. On SQLite
+the lock is a no-op; its write transactions (``IMMEDIATE``) are serialised as a
+whole, which gives the same guarantee.
+
+Behind the lock the database itself refuses a second active registration of an
+e-mail address for a session, a repeated place in the waiting order, a waiting
+registration without a place and an offer without an expiry (constraints in
+``models``), so a bug or a write that bypasses these services cannot create
+duplicates either.
+
+Rules decided here
+------------------
+- A session takes registrations while it is published, has not started, its
+  settings are open and it is between ``opens_at`` and ``closes_at``.
+- Seats: the settings' own number, else the venue's. Confirmed and offered
+  registrations hold a seat; an offered seat is kept for its person until the
+  offer is accepted, declined or expires.
+- A newcomer is confirmed only while a seat is free *and* nobody is waiting for it;
+  otherwise they join the waiting list with the next place in the arrival order
+  (``position``: 1, 2, 3 … per session, taken under the lock, never reused).
+- A freed seat is offered to the first in line for ``offer_hours`` (never past the
+  session's start); ``offers_expire`` passes a lapsed offer on to the next.
+- Staff may move anyone (``registration_move``). Giving a seat when none is free
+  needs ``force=True`` and is recorded as over capacity in the audit entry; the
+  session then counts more seats taken than it has, and the next freed seats are
+  not offered until the count is back under capacity. Moving someone to the
+  waiting list puts them at its end.
+
+Mail: every change calls ``_notify(kind=…, registration=…)`` inside its
+transaction; the mail queue sends only after the commit, so a rolled-back change
+sends nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pavilion.core.audit import audit_log
+from pavilion.programme.models import Session
+
+from .models import Registration, RegistrationSettings, email_key, normalise_code
+from .selectors import local_when, registration_availability
+
+Status = Registration.Status
+
+# The kinds of news a registrant receives (the ``kind`` given to ``_notify``).
+NOTIFY_CONFIRMED = "confirmed"  # a seat is yours (on registering, accepting, or by staff)
+NOTIFY_WAITLISTED = "waitlisted"  # you are on the waiting list, in place N
+NOTIFY_OFFERED = "offered"  # a seat is free for you until offer_expires_at: accept it
+NOTIFY_EXPIRED = "expired"  # your offer lapsed and passed to the next person
+NOTIFY_CANCELLED = "cancelled"  # your registration is cancelled
+
+AUDIT = "pavilion.registration.%s"
+
+
+class AlreadyRegistered(ValidationError):
+    """This e-mail address already has an active registration for the session.
+
+    ``registration`` is that registration, so a view can re-send its confirmation;
+    it must not show its code or links to whoever typed the address."""
+
+    def __init__(self, registration: Registration):
+        self.registration = registration
+        super().__init__(
+            {
+                "email": ValidationError(
+                    _("This e-mail address is already registered for this session."),
+                    code="already_registered",
+                )
+            }
+        )
+
+
+class AlreadyCheckedIn(ValidationError):
+    """The code was checked in before; ``registration`` says when (``checked_in_at``)."""
+
+    def __init__(self, registration: Registration):
+        self.registration = registration
+        super().__init__(
+            {
+                "code": ValidationError(
+                    _("%(name)s has already checked in, at %(when)s.")
+                    % {
+                        "name": registration.name,
+                        "when": local_when(
+                            registration.checked_in_at, event=registration.session.event
+                        ),
+                    },
+                    code="already_checked_in",
+                )
+            }
+        )
+
+
+def _notify(*, kind: str, registration: Registration) -> None:
+    """Hook: tell the registrant about a change (``kind`` is one of the ``NOTIFY_*``).
+
+    Called inside the transaction that made the change, after the registration is
+    saved. The mail side connects here and queues the message with the mail
+    queue, which sends it only once the transaction has committed."""
+    from .notifications import registration_notify
+
+    registration_notify(kind=kind, registration=registration)
+
+
+def _lock(*, session_id: int, create: bool = True) -> RegistrationSettings | None:
+    """The session's settings row, locked until the transaction ends, with its session,
+    venue and event read in the same query (only the settings row is locked)."""
+    query = (
+        RegistrationSettings.objects.select_for_update(of=("self",))
+        .select_related("session__venue", "session__event")
+        .filter(session_id=session_id)
+    )
+    settings = query.first()
+    if settings is None and create:
+        # A session that never had settings: make the (closed) row, then lock it.
+        RegistrationSettings.objects.get_or_create(session_id=session_id)
+        settings = query.first()
+    return settings
+
+
+def _seats_held(*, session_id: int) -> int:
+    return Registration.objects.filter(
+        session_id=session_id, status__in=Registration.HOLDS_SEAT
+    ).count()
+
+
+def _next_position(*, session_id: int) -> int:
+    last = Registration.objects.filter(session_id=session_id).aggregate(last=Max("position"))
+    return (last["last"] or 0) + 1
+
+
+def _offer_expiry(*, settings: RegistrationSettings, now: dt.datetime) -> dt.datetime:
+    expires = now + dt.timedelta(hours=settings.offer_hours)
+    starts = settings.session.starts_at
+    return min(expires, starts) if starts is not None and starts > now else expires
+
+
+def _offers_possible(*, settings: RegistrationSettings, now: dt.datetime) -> bool:
+    session = settings.session
+    if session.status != Session.Status.PUBLISHED or settings.seats is None:
+        return False
+    return session.starts_at is None or session.starts_at > now
+
+
+def _offer_free_seats(
+    *,
+    settings: RegistrationSettings,
+    now: dt.datetime,
+    actor: Any = None,
+    held: int | None = None,
+) -> list[Registration]:
+    """Offer every free seat to the first in line. Call only under the lock (``held``:
+    the seats held, if the caller has just counted them)."""
+    if not _offers_possible(settings=settings, now=now):
+        return []
+    if held is None:
+        held = _seats_held(session_id=settings.session_id)
+    free = settings.seats - held
+    if free <= 0:
+        return []
+    offered = list(
+        Registration.objects.filter(session_id=settings.session_id, status=Status.WAITING).order_by(
+            "position"
+        )[:free]
+    )
+    expires = _offer_expiry(settings=settings, now=now)
+    for registration in offered:
+        _set_status(
+            registration=registration,
+            status=Status.OFFERED,
+            action="offered",
+            actor=actor,
+            now=now,
+            extra={"offer_expires_at": expires.isoformat()},
+            offer_expires_at=expires,
+        )
+        registration.session = settings.session
+        _notify(kind=NOTIFY_OFFERED, registration=registration)
+    return offered
+
+
+def _set_status(
+    *,
+    registration: Registration,
+    status: str,
+    action: str,
+    actor: Any,
+    now: dt.datetime,
+    extra: dict | None = None,
+    position: int | None = None,
+    offer_expires_at: dt.datetime | None = None,
+) -> None:
+    """Change a registration's status, save only what changed, and audit it."""
+    old = registration.status
+    registration.status = status
+    fields = ["status", "updated_at"]
+    if status == Status.OFFERED:
+        registration.offered_at = now
+        registration.offer_expires_at = offer_expires_at
+        fields += ["offered_at", "offer_expires_at"]
+    elif registration.offer_expires_at is not None and status != Status.EXPIRED:
+        registration.offer_expires_at = None
+        fields.append("offer_expires_at")
+    if position is not None:
+        registration.position = position
+        fields.append("position")
+    registration.save(update_fields=fields)
+    data = {"from": old, "to": status}
+    if registration.position is not None:
+        data["position"] = registration.position
+    audit_log(action=AUDIT % action, target=registration, actor=actor, data=data | (extra or {}))
+
+
+def _fresh(*, registration: Registration, settings: RegistrationSettings) -> Registration:
+    """The registration as it is now, read under the lock."""
+    current = Registration.objects.get(pk=registration.pk)
+    current.session = settings.session
+    return current
+
+
+# Registering
+
+
+def registration_create(
+    *,
+    session: Session,
+    name: str,
+    organisation: str,
+    email: str,
+    language: str,
+    consent: bool,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Register someone: a seat if one is free and nobody waits for it, else the waiting list.
+
+    Raises ``ValidationError`` (keyed by field where one is at fault) for bad input or a
+    session that takes no registrations, and ``AlreadyRegistered`` if the e-mail address
+    has an active registration for this session already."""
+    now = now or timezone.now()
+    registration = Registration(
+        session=session,
+        name=(name or "").strip(),
+        organisation=(organisation or "").strip(),
+        email=(email or "").strip(),
+        email_key=email_key(email),
+        language=language,
+        consent_at=now,
+        status=Status.CONFIRMED,
+    )
+    _check_fields(registration=registration, consent=consent)
+    try:
+        with transaction.atomic():
+            return _register(registration=registration, now=now)
+    except IntegrityError:
+        # Only reachable if the lock was bypassed: the database kept the rule.
+        existing = _active_registration(
+            session_id=registration.session_id, key=registration.email_key
+        )
+        if existing is None:
+            raise
+        raise AlreadyRegistered(existing) from None
+
+
+def _check_fields(*, registration: Registration, consent: bool) -> None:
+    errors: dict[str, list] = {}
+    if not registration.name:
+        errors["name"] = [ValidationError(_("Please give your name."), code="required")]
+    if not registration.email:
+        errors["email"] = [ValidationError(_("Please give your e-mail address."), code="required")]
+    try:
+        registration.full_clean(
+            exclude=["session", "status", "consent_at", "email_key", "code", *errors],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    except ValidationError as exc:
+        for field, messages in exc.update_error_dict({}).items():
+            errors.setdefault(field, []).extend(messages)
+    if "language" in errors:
+        errors["language"] = [
+            ValidationError(_("Choose English or Japanese."), code="invalid_choice")
+        ]
+    if not consent:
+        errors["consent"] = [
+            ValidationError(
+                _("Please agree to our keeping your details for this registration."),
+                code="required",
+            )
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _active_registration(*, session_id: int, key: str) -> Registration | None:
+    return Registration.objects.filter(
+        session_id=session_id, email_key=key, status__in=Registration.ACTIVE
+    ).first()
+
+
+def _register(*, registration: Registration, now: dt.datetime) -> Registration:
+    settings = _lock(session_id=registration.session_id, create=False)
+    session = settings.session if settings is not None else registration.session
+    availability = registration_availability(session=session, settings=settings, now=now)
+    if not availability.is_open:
+        raise ValidationError(availability.message, code=availability.code)
+    registration.session = session
+
+    existing = _active_registration(session_id=session.pk, key=registration.email_key)
+    if existing is not None:
+        raise AlreadyRegistered(existing)
+
+    # Seats freed but not yet offered (staff raised the capacity, say) go to those
+    # already waiting before a newcomer.
+    held = _seats_held(session_id=session.pk)
+    if held < settings.seats:
+        held += len(_offer_free_seats(settings=settings, now=now, held=held))
+    if held < settings.seats:
+        registration.status = Status.CONFIRMED
+        action, kind = "confirmed", NOTIFY_CONFIRMED
+    else:
+        registration.status = Status.WAITING
+        registration.position = _next_position(session_id=session.pk)
+        action, kind = "waitlisted", NOTIFY_WAITLISTED
+    registration.save(force_insert=True)
+    data = {"from": None, "to": registration.status}
+    if registration.position is not None:
+        data["position"] = registration.position
+    audit_log(action=AUDIT % action, target=registration, data=data)
+    _notify(kind=kind, registration=registration)
+    return registration
+
+
+# Cancelling, offers, expiry
+
+
+def registration_cancel(
+    *, registration: Registration, actor: Any = None, now: dt.datetime | None = None
+) -> Registration:
+    """Cancel (the registrant's link, or staff). A freed seat is offered to the first in
+    line. Cancelling what is already cancelled or expired changes nothing.
+
+    Returns the registration as it now is."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        settings = _lock(session_id=registration.session_id)
+        current = _fresh(registration=registration, settings=settings)
+        if current.status not in Registration.ACTIVE:
+            return current
+        held_seat = current.status in Registration.HOLDS_SEAT
+        _set_status(
+            registration=current, status=Status.CANCELLED, action="cancelled", actor=actor, now=now
+        )
+        _notify(kind=NOTIFY_CANCELLED, registration=current)
+        if held_seat:
+            _offer_free_seats(settings=settings, now=now)
+    return current
+
+
+def offer_accept(*, registration: Registration, now: dt.datetime | None = None) -> Registration:
+    """Take the offered seat while the offer stands. Accepting twice changes nothing.
+
+    An offer found lapsed is expired on the spot and passed on, then refused."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        settings = _lock(session_id=registration.session_id)
+        current = _fresh(registration=registration, settings=settings)
+        if current.status == Status.CONFIRMED:
+            return current
+        if current.status != Status.OFFERED:
+            raise ValidationError(
+                _("There is no seat on offer for this registration."), code="no_offer"
+            )
+        lapsed = current.offer_expires_at <= now
+        if lapsed:
+            _expire(registration=current, now=now)
+            _offer_free_seats(settings=settings, now=now)
+        else:
+            _set_status(
+                registration=current,
+                status=Status.CONFIRMED,
+                action="accepted",
+                actor=None,
+                now=now,
+            )
+            _notify(kind=NOTIFY_CONFIRMED, registration=current)
+    if lapsed:  # after the commit, so the expiry and the next offer stand
+        raise ValidationError(
+            _("This offer expired on %(when)s, and the seat has passed to the next person.")
+            % {"when": local_when(current.offer_expires_at, event=settings.session.event)},
+            code="offer_expired",
+        )
+    return current
+
+
+def _expire(*, registration: Registration, now: dt.datetime) -> None:
+    _set_status(
+        registration=registration,
+        status=Status.EXPIRED,
+        action="expired",
+        actor=None,
+        now=now,
+        extra={"offer_expires_at": registration.offer_expires_at.isoformat()},
+    )
+    _notify(kind=NOTIFY_EXPIRED, registration=registration)
+
+
+def offers_expire(*, now: dt.datetime | None = None) -> int:
+    """Expire every lapsed offer and pass its seat on; returns how many expired.
+
+    Run periodically (``manage.py expire_offers``). One transaction per session, so
+    one session's lock is never held while another's is taken."""
+    now = now or timezone.now()
+    session_ids = list(
+        Registration.objects.filter(status=Status.OFFERED, offer_expires_at__lte=now)
+        .order_by()
+        .values_list("session_id", flat=True)
+        .distinct()
+    )
+    expired = 0
+    for session_id in session_ids:
+        with transaction.atomic():
+            settings = _lock(session_id=session_id)
+            lapsed = list(
+                Registration.objects.filter(
+                    session_id=session_id, status=Status.OFFERED, offer_expires_at__lte=now
+                ).order_by("position", "id")
+            )
+            for registration in lapsed:
+                registration.session = settings.session
+                _expire(registration=registration, now=now)
+            _offer_free_seats(settings=settings, now=now)
+            expired += len(lapsed)
+    return expired
+
+
+# Staff
+
+
+MOVE_TARGETS = (Status.CONFIRMED, Status.OFFERED, Status.WAITING, Status.CANCELLED)
+_MOVE_NEWS = {
+    Status.CONFIRMED: NOTIFY_CONFIRMED,
+    Status.OFFERED: NOTIFY_OFFERED,
+    Status.WAITING: NOTIFY_WAITLISTED,
+    Status.CANCELLED: NOTIFY_CANCELLED,
+}
+
+
+def registration_move(
+    *,
+    registration: Registration,
+    to_status: str,
+    actor: Any,
+    force: bool = False,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Staff move someone by hand: confirm, offer a seat, put on the waiting list (at its
+    end), or cancel. A seat given when none is free needs ``force=True``.
+
+    Returns the registration as it now is."""
+    now = now or timezone.now()
+    if to_status not in MOVE_TARGETS:
+        raise ValidationError(
+            _("A registration can be moved only to confirmed, offered, waiting or cancelled."),
+            code="invalid_move",
+        )
+    with transaction.atomic():
+        settings = _lock(session_id=registration.session_id)
+        current = _fresh(registration=registration, settings=settings)
+        old = current.status
+        if old == to_status:
+            return current
+        if current.checked_in_at is not None:
+            raise ValidationError(
+                _("%(name)s has already checked in and keeps the seat.") % {"name": current.name},
+                code="checked_in",
+            )
+        if to_status in Registration.ACTIVE and old not in Registration.ACTIVE:
+            other = _active_registration(session_id=current.session_id, key=current.email_key)
+            if other is not None:
+                raise ValidationError(
+                    _("%(email)s has another registration for this session already (%(status)s).")
+                    % {"email": current.email, "status": other.get_status_display()},
+                    code="already_registered",
+                )
+        over_capacity = False
+        if to_status in Registration.HOLDS_SEAT and old not in Registration.HOLDS_SEAT:
+            seats = settings.seats
+            held = _seats_held(session_id=current.session_id)
+            if seats is not None and held >= seats:
+                if not force:
+                    raise ValidationError(
+                        _(
+                            "All %(seats)s seats are taken. To give %(name)s a seat anyway, "
+                            "move them over capacity."
+                        )
+                        % {"seats": seats, "name": current.name},
+                        code="full",
+                    )
+                over_capacity = True
+        _set_status(
+            registration=current,
+            status=to_status,
+            action="moved",
+            actor=actor,
+            now=now,
+            extra={"over_capacity": over_capacity},
+            position=(
+                _next_position(session_id=current.session_id)
+                if to_status == Status.WAITING
+                else None
+            ),
+            offer_expires_at=(
+                _offer_expiry(settings=settings, now=now) if to_status == Status.OFFERED else None
+            ),
+        )
+        _notify(kind=_MOVE_NEWS[to_status], registration=current)
+        if old in Registration.HOLDS_SEAT and to_status not in Registration.HOLDS_SEAT:
+            _offer_free_seats(settings=settings, now=now, actor=actor)
+    return current
+
+
+def registration_settings_save(
+    *, settings: RegistrationSettings, actor: Any = None, now: dt.datetime | None = None
+) -> RegistrationSettings:
+    """Save a session's settings (the admin's form); seats added are offered to the queue."""
+    now = now or timezone.now()
+    settings.full_clean()
+    created = settings.pk is None
+    with transaction.atomic():
+        if not created:
+            _lock(session_id=settings.session_id)  # the row is saved over, under its lock
+        settings.save()
+        audit_log(
+            action=AUDIT % ("settings_created" if created else "settings_changed"),
+            target=settings,
+            actor=actor,
+            data={
+                "is_open": settings.is_open,
+                "capacity": settings.capacity,
+                "opens_at": settings.opens_at.isoformat() if settings.opens_at else None,
+                "closes_at": settings.closes_at.isoformat() if settings.closes_at else None,
+                "offer_hours": settings.offer_hours,
+            },
+        )
+        _offer_free_seats(settings=settings, now=now, actor=actor)
+    return settings
+
+
+# Check-in
+
+
+def registration_check_in(
+    *,
+    code: str,
+    actor: Any,
+    session: Session | None = None,
+    now: dt.datetime | None = None,
+) -> Registration:
+    """Check in a confirmed registration by its code (scanned or typed; dashes, spaces and
+    case do not matter). With ``session``, a code for another session is refused.
+
+    Raises ``AlreadyCheckedIn`` for a second scan. Check-in changes no seat, so it locks
+    only the registration's own row."""
+    now = now or timezone.now()
+    normalised = normalise_code(code)
+    if not normalised:
+        raise ValidationError(
+            {"code": ValidationError(_("Type or scan a registration code."), code="required")}
+        )
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("session__event")
+            .filter(code=normalised)
+            .first()
+        )
+        if registration is None:
+            raise ValidationError(
+                {
+                    "code": ValidationError(
+                        _("No registration has the code %(code)s.") % {"code": code.strip()},
+                        code="unknown",
+                    )
+                }
+            )
+        if session is not None and registration.session_id != session.pk:
+            raise ValidationError(
+                {
+                    "code": ValidationError(
+                        _("This code is for another session: “%(session)s”.")
+                        % {"session": registration.session},
+                        code="other_session",
+                    )
+                }
+            )
+        if registration.status != Status.CONFIRMED:
+            raise ValidationError(
+                {
+                    "code": ValidationError(
+                        _("%(name)s does not hold a confirmed seat (%(status)s).")
+                        % {"name": registration.name, "status": registration.get_status_display()},
+                        code="not_confirmed",
+                    )
+                }
+            )
+        if registration.checked_in_at is not None:
+            raise AlreadyCheckedIn(registration)
+        registration.checked_in_at = now
+        registration.save(update_fields=["checked_in_at", "updated_at"])
+        audit_log(
+            action=AUDIT % "checked_in",
+            target=registration,
+            actor=actor,
+            data={"at": now.isoformat()},
+        )
+    return registration
