@@ -41,7 +41,9 @@ def _pending_key(token: str) -> str:
 
 class ImportForm(forms.Form):
     event = forms.ModelChoiceField(
-        label=_("Event"), queryset=Event.objects.order_by("-start_date", "slug")
+        empty_label=_("Choose an event"),
+        label=_("Event"),
+        queryset=Event.objects.order_by("-start_date", "slug"),
     )
     file = forms.FileField(
         label=_("Spreadsheet"),
@@ -74,7 +76,9 @@ class ImportForm(forms.Form):
 
 class ExportForm(forms.Form):
     event = forms.ModelChoiceField(
-        label=_("Event"), queryset=Event.objects.order_by("-start_date", "slug")
+        empty_label=_("Choose an event"),
+        label=_("Event"),
+        queryset=Event.objects.order_by("-start_date", "slug"),
     )
     format = forms.ChoiceField(
         label=_("Format"),
