@@ -293,7 +293,7 @@ def test_a_cancellation_tells_the_canceller_and_offers_the_seat_to_the_first_in_
 
     assert [(m.to[0], m.subject) for m in mail.outbox] == [
         ("seat@example.org", ENGLISH_SUBJECTS["cancelled"]),
-        ("queue@example.org", "A seat is free for you: アーバン7 ハイレベル対談"),
+        ("queue@example.org", "【席のご案内】アーバン7 ハイレベル対談"),
     ]
 
 

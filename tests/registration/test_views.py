@@ -129,9 +129,9 @@ def test_the_form_asks_for_consent_in_a_clear_sentence_and_defaults_to_the_pages
     assert response.status_code == 200
     html = response.content.decode()
     assert "都市とNDC" in html
-    assert "I agree that the pavilion team keeps my name, organisation and e-mail address" in html
+    assert "パビリオン事務局がお名前、所属団体、メールアドレスを保管することに同意します" in html
     assert '<option value="ja" selected>日本語</option>' in html
-    assert "60 seats are left." in html
+    assert "残り60席です。" in html
     assert 'name="submission"' in html
 
 
@@ -256,12 +256,12 @@ def test_a_cancellation_offers_the_seat_to_the_first_in_line_who_accepts_it(
     assert queue.status == Status.OFFERED
     subjects = {m.to[0]: m.subject for m in mail.outbox}
     assert subjects["seat@example.org"] == "Your registration is cancelled: Cities and the NDCs"
-    assert subjects["queue@example.org"] == "A seat is free for you: 都市とNDC"
+    assert subjects["queue@example.org"] == "【席のご案内】都市とNDC"
     offer = next(m for m in mail.outbox if m.to == ["queue@example.org"])
     offer_page = link_in(text_of(offer), ending="/")
     assert offer_page.startswith("/ja/")
     html = client.get(offer_page).content.decode()
-    assert "Accept the seat" in html
+    assert "席を受ける" in html
     assert "日本時間" in html  # the deadline in Japan time too
 
     mail.outbox.clear()
