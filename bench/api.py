@@ -146,26 +146,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark the API's session list.")
     parser.add_argument("--iterations", type=int, default=50, help="timed requests per address")
     parser.add_argument("--warmup", type=int, default=5, help="untimed requests first")
-    parser.add_argument("--regenerate", action="store_true", help="rebuild the bench event")
     parser.add_argument("--pages", default="", help="comma-separated keys (default: all)")
     parser.add_argument("--profile", metavar="KEY", help="profile one address instead")
     parser.add_argument("--profile-runs", type=int, default=10)
-    parser.add_argument("--seed", type=int, default=1)
+    run.add_data_arguments(parser)
     args = parser.parse_args(argv)
 
-    database = run.setup_django()
-    print(f"Database: {database}", flush=True)
+    event = run.prepare(args)
 
-    from django.core.management import call_command
     from django.test import Client
 
-    from bench.generate import EVENT_SLUG
-    from pavilion.programme.models import Event
-
-    call_command("migrate", interactive=False, verbosity=0)
-    sizes = {"sessions": 10_000, "people": 15_000, "venues": 120, "days": 12, "orgs": 2_000}
-    run.ensure_data(regenerate=args.regenerate, sizes=sizes, seed=args.seed)
-    event = Event.objects.get(slug=EVENT_SLUG)
     pages = build_pages(event)
     by_key = {page.key: page for page in pages}
     client = Client(raise_request_exception=False)

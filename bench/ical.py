@@ -38,10 +38,10 @@ from bench.run import (  # noqa: E402  (the path above makes the package importa
     RESULTS_DIR,
     _percentile,
     _QueryTimer,
+    add_data_arguments,
     data_counts,
     database_info,
-    ensure_data,
-    setup_django,
+    prepare,
 )
 
 UNCACHED_P50_MS = 1000.0
@@ -109,34 +109,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--query", default="", help="extra filters, such as venue=…&q=…")
     parser.add_argument("--profile", action="store_true", help="profile an uncached build")
     parser.add_argument("--profile-runs", type=int, default=3)
-    parser.add_argument("--regenerate", action="store_true", help="rebuild the bench event")
-    parser.add_argument("--sessions", type=int, default=10_000)
-    parser.add_argument("--people", type=int, default=15_000)
-    parser.add_argument("--venues", type=int, default=120)
-    parser.add_argument("--days", type=int, default=12)
-    parser.add_argument("--orgs", type=int, default=2_000)
-    parser.add_argument("--seed", type=int, default=1)
+    add_data_arguments(parser)
     args = parser.parse_args(argv)
 
-    database = setup_django()
-    print(f"Database: {database}", flush=True)
+    event = prepare(args)
 
-    from django.core.management import call_command
     from django.test import Client
 
-    from bench.generate import EVENT_SLUG
-    from pavilion.programme.models import Event
-
-    call_command("migrate", interactive=False, verbosity=0)
-    sizes = {
-        "sessions": args.sessions,
-        "people": args.people,
-        "venues": args.venues,
-        "days": args.days,
-        "orgs": args.orgs,
-    }
-    ensure_data(regenerate=args.regenerate, sizes=sizes, seed=args.seed)
-    event = Event.objects.get(slug=EVENT_SLUG)
     url = f"/events/{event.slug}/programme.ics?lang={args.lang}"
     if args.query:
         url += "&" + args.query

@@ -148,6 +148,34 @@ def ensure_data(*, regenerate: bool, sizes: dict, seed: int) -> None:
     print(f"Generated in {time.perf_counter() - began:.1f} s.", flush=True)
 
 
+SIZES = {"sessions": 10_000, "people": 15_000, "venues": 120, "days": 12, "orgs": 2_000}
+
+
+def add_data_arguments(parser) -> None:
+    """The options that choose the bench event's size (shared by every bench script)."""
+    parser.add_argument("--regenerate", action="store_true", help="rebuild the bench event")
+    for name, default in SIZES.items():
+        parser.add_argument(f"--{name}", type=int, default=default)
+    parser.add_argument("--seed", type=int, default=1)
+
+
+def prepare(args):
+    """Set Django up on the bench database, migrate, make sure the bench event has the
+    asked size; return the event."""
+    database = setup_django()
+    print(f"Database: {database}", flush=True)
+
+    from django.core.management import call_command
+
+    from bench.generate import EVENT_SLUG
+    from pavilion.programme.models import Event
+
+    call_command("migrate", interactive=False, verbosity=0)
+    sizes = {name: getattr(args, name, default) for name, default in SIZES.items()}
+    ensure_data(regenerate=args.regenerate, sizes=sizes, seed=args.seed)
+    return Event.objects.get(slug=EVENT_SLUG)
+
+
 def data_counts(event) -> dict:
     from django.db.models import Count
 
@@ -487,7 +515,6 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--iterations", type=int, default=30, help="timed requests per page")
     parser.add_argument("--warmup", type=int, default=3, help="untimed requests per page first")
-    parser.add_argument("--regenerate", action="store_true", help="rebuild the bench event")
     parser.add_argument("--pages", default="", help="comma-separated page keys (default: all)")
     parser.add_argument(
         "--profile",
@@ -496,33 +523,13 @@ def main(argv: list[str] | None = None) -> int:
         "session, speaker, speakers, home)",
     )
     parser.add_argument("--profile-runs", type=int, default=5, help="requests to profile")
-    parser.add_argument("--sessions", type=int, default=10_000)
-    parser.add_argument("--people", type=int, default=15_000)
-    parser.add_argument("--venues", type=int, default=120)
-    parser.add_argument("--days", type=int, default=12)
-    parser.add_argument("--orgs", type=int, default=2_000)
-    parser.add_argument("--seed", type=int, default=1)
+    add_data_arguments(parser)
     args = parser.parse_args(argv)
 
-    database = setup_django()
-    print(f"Database: {database}", flush=True)
+    event = prepare(args)
 
-    from django.core.management import call_command
     from django.test import Client
 
-    from bench.generate import EVENT_SLUG
-    from pavilion.programme.models import Event
-
-    call_command("migrate", interactive=False, verbosity=0)
-    sizes = {
-        "sessions": args.sessions,
-        "people": args.people,
-        "venues": args.venues,
-        "days": args.days,
-        "orgs": args.orgs,
-    }
-    ensure_data(regenerate=args.regenerate, sizes=sizes, seed=args.seed)
-    event = Event.objects.get(slug=EVENT_SLUG)
     pages = build_pages(event)
     by_key = {page.key: page for page in pages}
     # A page that fails is reported with its status (500) rather than ending the run.

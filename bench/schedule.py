@@ -41,10 +41,10 @@ from bench.run import (  # importable as a script thanks to the path above
     _git_commit,
     _percentile,
     _QueryTimer,
+    add_data_arguments,
     data_counts,
     database_info,
-    ensure_data,
-    setup_django,
+    prepare,
 )
 
 UNCACHED_P95_MS = 1000.0
@@ -268,39 +268,18 @@ def main(argv: list[str] | None = None) -> int:
         "--files", default="xml,json,schedule2", help="comma-separated: xml, json, schedule2"
     )
     parser.add_argument("--lang", default="en", choices=["en", "ja"])
-    parser.add_argument("--regenerate", action="store_true", help="rebuild the bench event")
-    parser.add_argument("--sessions", type=int, default=10_000)
-    parser.add_argument("--people", type=int, default=15_000)
-    parser.add_argument("--venues", type=int, default=120)
-    parser.add_argument("--days", type=int, default=12)
-    parser.add_argument("--orgs", type=int, default=2_000)
-    parser.add_argument("--seed", type=int, default=1)
+    add_data_arguments(parser)
     args = parser.parse_args(argv)
     keys = [key.strip() for key in args.files.split(",") if key.strip()]
     if unknown := [key for key in keys if key not in FILES]:
         parser.error(f"unknown file(s) {', '.join(unknown)}; known: {', '.join(FILES)}")
 
-    database = setup_django()
-    print(f"Database: {database}", flush=True)
+    event = prepare(args)
 
     import django
     from django.conf import settings
-    from django.core.management import call_command
     from django.test import Client
 
-    from bench.generate import EVENT_SLUG
-    from pavilion.programme.models import Event
-
-    call_command("migrate", interactive=False, verbosity=0)
-    sizes = {
-        "sessions": args.sessions,
-        "people": args.people,
-        "venues": args.venues,
-        "days": args.days,
-        "orgs": args.orgs,
-    }
-    ensure_data(regenerate=args.regenerate, sizes=sizes, seed=args.seed)
-    event = Event.objects.get(slug=EVENT_SLUG)
     counts = data_counts(event)
     cache_backend = settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]
     print(
