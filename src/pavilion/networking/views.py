@@ -8,10 +8,8 @@ address and per e-mail address (see ``over_limit``).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -22,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from pavilion.core.i18n import current_lang
+from pavilion.core.ratelimit import client_address, over_limit
 from pavilion.core.templatetags.pavilion import LANGUAGE_NAMES
 from pavilion.core.timefmt import format_date, zone_label
 from pavilion.programme import selectors as programme_selectors
@@ -42,22 +41,10 @@ THANKS_SALT = "pavilion.networking.thanks"
 THANKS_MAX_AGE = 7 * 24 * 3600
 
 
-def over_limit(kind: str, value: str, limit: int) -> bool:
-    """Count one more hit for (kind, value) in this window; True past the limit."""
-    digest = hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
-    key = f"networking:rate:{kind}:{digest}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > limit
-
-
-def client_address(request: HttpRequest) -> str:
-    """The client's address as the web server gives it (nginx sets it from the proxy)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def _over_limit(kind: str, value: str, limit: int) -> bool:
+    return over_limit(
+        scope="networking", kind=kind, value=value, limit=limit, window=RATE_WINDOW_SECONDS
+    )
 
 
 def _cell(state: selectors.SlotState | None, *, table, event: Event, lang: str) -> dict:
@@ -138,9 +125,9 @@ def tables(request: HttpRequest, event: str) -> HttpResponse:
         posted_slot = parse_slot(request.POST.get("slot", ""), event=event_obj)
         if posted_slot is not None:
             wanted_day = posted_slot.astimezone(event_obj.tzinfo).date().isoformat()
-        if over_limit("address", client_address(request), MAX_POSTS_PER_ADDRESS) or (
+        if _over_limit("address", client_address(request), MAX_POSTS_PER_ADDRESS) or (
             form.is_valid()
-            and over_limit("email", form.cleaned_data["email"], MAX_REQUESTS_PER_EMAIL)
+            and _over_limit("email", form.cleaned_data["email"], MAX_REQUESTS_PER_EMAIL)
         ):
             status = 429
             notices.append(

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pavilion.core.i18n import current_lang
+from pavilion.core.ratelimit import client_address, over_limit
 from pavilion.programme.models import Event, Session
 from pavilion.programme.presenters import display_zones, session_card
 
@@ -84,22 +85,10 @@ class HttpResponseSeeOther(HttpResponseRedirect):
 # Helpers
 
 
-def client_address(request: HttpRequest) -> str:
-    """The client's address as the web server gives it (nginx sets it from the proxy)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def over_limit(kind: str, value: str, limit: int) -> bool:
-    """Count one more hit for (kind, value) in this window; True past the limit."""
-    digest = hashlib.sha256(value.strip().casefold().encode()).hexdigest()[:32]
-    key = f"registration:rate:{kind}:{digest}"
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, RATE_WINDOW_SECONDS)
-        count = 1
-    return count > limit
+def _over_limit(kind: str, value: str, limit: int) -> bool:
+    return over_limit(
+        scope="registration", kind=kind, value=value, limit=limit, window=RATE_WINDOW_SECONDS
+    )
 
 
 def _limit(name: str, default: int) -> int:
@@ -240,12 +229,12 @@ def _register_post(request: HttpRequest, event: str, slug: str) -> HttpResponse:
         "Please try again in ten minutes; what you typed is kept below."
     )
     address_limit = _limit("PAVILION_REGISTRATION_POSTS_PER_ADDRESS", DEFAULT_POSTS_PER_ADDRESS)
-    if over_limit("address", client_address(request), address_limit):
+    if _over_limit("address", client_address(request), address_limit):
         return page(429, too_many)
     if not form.is_valid():
         return page(400)
     email_limit = _limit("PAVILION_REGISTRATION_POSTS_PER_EMAIL", DEFAULT_POSTS_PER_EMAIL)
-    if over_limit("email", form.cleaned_data["email"], email_limit):
+    if _over_limit("email", form.cleaned_data["email"], email_limit):
         return page(429, too_many)
     try:
         return _submit(request, session=session, form=form)
