@@ -29,6 +29,8 @@ PAGES = [
     "/{lang}/organisations/saitama-city/",
     "/{lang}/events/example-climate-week-belem/programme/",
     "/{lang}/events/example-climate-week-belem/networking/",
+    "/{lang}/events/example-climate-week-belem/sessions/example-cities-adapting-to-heat-and-floods/",
+    "/{lang}/events/example-climate-week-belem/sessions/example-cities-adapting-to-heat-and-floods/register/",
     "/{lang}/no-such-page/",
 ]
 

@@ -274,3 +274,20 @@ def test_load_demo_command_prints_a_one_line_summary():
     assert first.startswith("Demo data loaded: 2 events, 3 venues, 12 sessions")
     assert "(0 new," in second
     assert Event.objects.get(is_example=True).start_date == dt.date(2026, 3, 23)
+
+
+def test_the_example_event_lets_a_newcomer_register_for_its_sessions(client):
+    from pavilion.registration.models import RegistrationSettings
+
+    demo_load()
+    demo_load()  # safe twice: one settings row per session
+    example = Event.objects.get(is_example=True)
+    dated = example.sessions.filter(status="published", starts_at__isnull=False)
+    assert dated.exists()
+    assert (
+        RegistrationSettings.objects.filter(session__in=dated, is_open=True).count()
+        == dated.count()
+    )
+    session = dated.first()
+    page = client.get(session.get_absolute_url()).content.decode()
+    assert f"/en/events/{example.slug}/sessions/{session.slug}/register/" in page

@@ -1066,7 +1066,20 @@ def _load_example(
     from pavilion.networking.demo import networking_demo_load
 
     networking_demo_load(venue=venue)
+    _open_example_registration(event)
     return event
+
+
+def _open_example_registration(event: Event) -> None:
+    """Open registration for the example event's dated sessions (seats: the venue's),
+    so that a newcomer can try registering, the waiting list and check-in."""
+    from pavilion.registration.models import RegistrationSettings
+    from pavilion.registration.services import registration_settings_save
+
+    dated = event.sessions.filter(status=Session.Status.PUBLISHED, starts_at__isnull=False)
+    for session in dated.select_related("venue"):
+        if not RegistrationSettings.objects.filter(session=session).exists():
+            registration_settings_save(settings=RegistrationSettings(session=session, is_open=True))
 
 
 @transaction.atomic
