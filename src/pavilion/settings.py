@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "ninja",
     "django_tasks_db",
     "pavilion.core",
@@ -52,6 +53,10 @@ INSTALLED_APPS = [
     "pavilion.programme",
     "pavilion.registration",
     "pavilion.networking",
+    "pavilion.membership",
+    "pavilion.applications",
+    "pavilion.billing",
+    "pavilion.enquiries",
 ]
 
 MIDDLEWARE = [
@@ -130,11 +135,19 @@ USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True
 
+PRIVATE_ROOT = Path(os.environ.get("PAVILION_PRIVATE_ROOT", VAR_DIR / "private"))
+
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [SRC_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Applicants' documents and invoice PDFs: on disk outside MEDIA_ROOT, never
+    # served as static files; views check who asks before streaming them.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_ROOT), "base_url": None},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -18,5 +18,11 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("", include("pavilion.programme.urls")),
+    path("membership/", include("pavilion.membership.urls")),
+    path("membership/apply/", include("pavilion.applications.urls")),
+    path("billing/", include("pavilion.billing.urls")),
+    path("contact/", include("pavilion.enquiries.urls")),
+    # Editable pages last: their slugs must not shadow the addresses above.
+    path("", include("pavilion.pages.urls")),
     prefix_default_language=True,
 )
