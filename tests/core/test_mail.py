@@ -91,6 +91,17 @@ def test_mail_queued_in_a_transaction_that_rolls_back_leaves_nothing_in_the_queu
 
 
 @pytest.mark.django_db(transaction=True)
+def test_mail_in_the_database_queue_commits_with_the_data_it_tells_of(database_queue):
+    with transaction.atomic():
+        mail_enqueue(to=["visitor@example.org"], subject="Your seat is confirmed", body="See you.")
+        # Written in the caller's transaction: no second commit after it.
+        assert DBTaskResult.objects.count() == 1
+
+    queued = DBTaskResult.objects.get()
+    assert queued.args_kwargs["kwargs"]["subject"] == "Your seat is confirmed"
+
+
+@pytest.mark.django_db(transaction=True)
 def test_mail_queued_in_a_transaction_is_sent_once_it_commits(immediate_tasks):
     with transaction.atomic():
         mail_enqueue(

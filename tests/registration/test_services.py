@@ -152,14 +152,15 @@ def test_when_full_newcomers_wait_in_the_order_they_arrived():
 
 
 @pytest.mark.parametrize("seats", [1, 0], ids=["a seat", "the waiting list"])
-def test_a_registration_takes_six_queries_inside_its_savepoint(seats, django_assert_num_queries):
+def test_a_registration_takes_four_queries_inside_its_savepoint(seats, django_assert_num_queries):
     session = make_session(seats=max(seats, 1))
     if seats == 0:
         register(session, "first@example.org")
 
-    # Lock the settings; look for the address; count the seats; read the queue (or take
-    # the next place); insert; audit. Plus SAVEPOINT and RELEASE inside the test's transaction.
-    with django_assert_num_queries(8):
+    # Lock the settings; count seats held, people waiting, the last place and the
+    # address's registrations in one query; insert; audit. Plus SAVEPOINT and RELEASE
+    # inside the test's transaction.
+    with django_assert_num_queries(6):
         register(session, "aiko@example.org")
 
 

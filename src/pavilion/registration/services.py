@@ -49,7 +49,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Count, Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,6 +141,18 @@ def _seats_held(*, session_id: int) -> int:
     return Registration.objects.filter(
         session_id=session_id, status__in=Registration.HOLDS_SEAT
     ).count()
+
+
+def _tally(*, session_id: int, key: str) -> dict[str, int | None]:
+    """What a new registration must know, in one query under the lock: seats held,
+    people waiting, the last place given, and whether this address is registered."""
+    rows = Registration.objects.filter(session_id=session_id)
+    return rows.aggregate(
+        held=Count("pk", filter=Q(status__in=Registration.HOLDS_SEAT)),
+        waiting=Count("pk", filter=Q(status=Status.WAITING)),
+        mine=Count("pk", filter=Q(email_key=key, status__in=Registration.ACTIVE)),
+        last_position=Max("position"),
+    )
 
 
 def _next_position(*, session_id: int) -> int:
@@ -324,21 +336,23 @@ def _register(*, registration: Registration, now: dt.datetime) -> Registration:
         raise ValidationError(availability.message, code=availability.code)
     registration.session = session
 
-    existing = _active_registration(session_id=session.pk, key=registration.email_key)
-    if existing is not None:
-        raise AlreadyRegistered(existing)
+    tally = _tally(session_id=session.pk, key=registration.email_key)
+    if tally["mine"]:
+        existing = _active_registration(session_id=session.pk, key=registration.email_key)
+        if existing is not None:
+            raise AlreadyRegistered(existing)
 
     # Seats freed but not yet offered (staff raised the capacity, say) go to those
     # already waiting before a newcomer.
-    held = _seats_held(session_id=session.pk)
-    if held < settings.seats:
+    held = tally["held"]
+    if held < settings.seats and tally["waiting"]:
         held += len(_offer_free_seats(settings=settings, now=now, held=held))
     if held < settings.seats:
         registration.status = Status.CONFIRMED
         action, kind = "confirmed", NOTIFY_CONFIRMED
     else:
         registration.status = Status.WAITING
-        registration.position = _next_position(session_id=session.pk)
+        registration.position = (tally["last_position"] or 0) + 1
         action, kind = "waitlisted", NOTIFY_WAITLISTED
     registration.save(force_insert=True)
     data = {"from": None, "to": registration.status}
