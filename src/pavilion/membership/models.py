@@ -10,7 +10,8 @@ in one currency; amounts are exact decimals.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -143,6 +144,10 @@ class FeeSchedule(BilingualMixin, TimeStampedModel):
     )
     minimum = models.DecimalField(_("minimum fee"), null=True, blank=True, **MONEY)
     maximum = models.DecimalField(_("maximum fee"), null=True, blank=True, **MONEY)
+    admin_fee_is_example = models.BooleanField(_("administration fee is an example"), default=False)
+    minimum_is_example = models.BooleanField(_("minimum fee is an example"), default=False)
+    maximum_is_example = models.BooleanField(_("maximum fee is an example"), default=False)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("fee schedule")
@@ -156,6 +161,157 @@ class FeeSchedule(BilingualMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.year} {self.currency}"
+
+    def clean(self) -> None:
+        errors: dict[str, list] = {}
+        code = (self.currency or "").upper()
+        self.currency = code
+        if code and not _is_currency(code):
+            errors.setdefault("currency", []).append(
+                _("%(code)s is not an ISO 4217 currency code.") % {"code": code}
+            )
+        for field in ("minimum", "maximum"):
+            value = getattr(self, field)
+            if value is not None and value < 0:
+                errors.setdefault(field, []).append(_("An amount cannot be negative."))
+        if self.minimum is not None and self.maximum is not None and self.minimum > self.maximum:
+            errors.setdefault("maximum", []).append(
+                _("The maximum fee must not be lower than the minimum fee.")
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+def _is_currency(code: str) -> bool:
+    from babel.core import get_global
+
+    return code in get_global("all_currencies")
+
+
+class PopulationBand(models.Model):
+    """One population band of a schedule. ``upper_bound`` is inclusive ("up to 50,000"
+    takes 50,000; 50,001 falls in the next band); the band without one is open."""
+
+    schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="bands")
+    upper_bound = models.PositiveBigIntegerField(
+        _("up to (inhabitants, inclusive)"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the last, open band."),
+    )
+
+    class Meta:
+        verbose_name = _("population band")
+        verbose_name_plural = _("population bands")
+        ordering = ["schedule", models.F("upper_bound").asc(nulls_last=True)]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["schedule", "upper_bound"], name="membership_band_bound_once"
+            ),
+            models.UniqueConstraint(
+                fields=["schedule"],
+                condition=models.Q(upper_bound__isnull=True),
+                name="membership_one_open_band",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"≤ {self.upper_bound}" if self.upper_bound is not None else "open"
+
+
+class BandAmount(models.Model):
+    """The fee of a local or regional government in one band and one income group."""
+
+    band = models.ForeignKey(PopulationBand, on_delete=models.CASCADE, related_name="amounts")
+    group = models.CharField(_("income group"), max_length=2, choices=IncomeGroup.choices)
+    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(0)], **MONEY)
+    is_example = models.BooleanField(_("example figure"), default=False)
+
+    class Meta:
+        verbose_name = _("amount by band and income group")
+        verbose_name_plural = _("amounts by band and income group")
+        ordering = ["band", "group"]
+        constraints = [
+            models.UniqueConstraint(fields=["band", "group"], name="membership_band_group_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.band} {self.group}: {self.amount}"
+
+
+# The kinds that pay by population band and income group; every other eligible kind
+# pays a flat amount.
+BANDED_KINDS: frozenset[str] = frozenset(
+    {OrganisationKind.LOCAL_GOVERNMENT, OrganisationKind.REGIONAL_GOVERNMENT}
+)
+FLAT_KINDS: tuple[str, ...] = tuple(kind for kind in ELIGIBILITY if kind not in BANDED_KINDS)
+
+
+class FlatFee(models.Model):
+    """The flat yearly fee of an association or of one kind of associate partner."""
+
+    schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="flat_fees")
+    kind = models.CharField(
+        _("kind of organisation"),
+        max_length=30,
+        choices=[(k, v) for k, v in OrganisationKind.choices if k in FLAT_KINDS],
+    )
+    amount = models.DecimalField(_("amount"), validators=[MinValueValidator(0)], **MONEY)
+    is_example = models.BooleanField(_("example figure"), default=False)
+
+    class Meta:
+        verbose_name = _("flat fee")
+        verbose_name_plural = _("flat fees")
+        ordering = ["schedule", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "kind"], name="membership_flat_fee_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.amount}"
+
+
+class Discount(BilingualMixin, models.Model):
+    """A percentage off the base fee, for the kinds it names, when its code is given."""
+
+    schedule = models.ForeignKey(FeeSchedule, on_delete=models.CASCADE, related_name="discounts")
+    code = models.SlugField(_("code"), max_length=40)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=200, blank=True)
+    percent = models.DecimalField(
+        _("percent off"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    kinds = models.JSONField(
+        _("kinds of organisation"),
+        default=list,
+        blank=True,
+        help_text=_("The kinds it applies to; empty means every kind."),
+    )
+    is_example = models.BooleanField(_("example figure"), default=False)
+
+    class Meta:
+        verbose_name = _("discount")
+        verbose_name_plural = _("discounts")
+        ordering = ["schedule", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "code"], name="membership_discount_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} ({self.percent}%)"
+
+    def applies_to(self, kind: str) -> bool:
+        return not self.kinds or kind in self.kinds
+
+    def clean(self) -> None:
+        unknown = [k for k in self.kinds or [] if k not in OrganisationKind.values]
+        if not isinstance(self.kinds, list) or unknown:
+            raise ValidationError(
+                {"kinds": _('Give a list of kinds of organisation, such as ["ngo"].')}
+            )
 
 
 class Member(BilingualMixin, TimeStampedModel):
@@ -209,3 +365,18 @@ class Member(BilingualMixin, TimeStampedModel):
 
     def __str__(self) -> str:
         return str(self.tr("name"))
+
+    def clean(self) -> None:
+        from .countries import is_country
+
+        errors: dict[str, object] = {}
+        if self.country and not is_country(self.country):
+            errors["country"] = _("Choose a country from the list.")
+        if self.kind and self.category and ELIGIBILITY.get(self.kind) != self.category:
+            errors["category"] = _("This kind of organisation cannot join in this category.")
+        if not (self.name_en or "").strip() and not (self.name_ja or "").strip():
+            errors["name_en"] = _("Give the name in English or in Japanese.")
+        if self.ended_on and self.joined_on and self.ended_on < self.joined_on:
+            errors["ended_on"] = _("A membership cannot end before it began.")
+        if errors:
+            raise ValidationError(errors)

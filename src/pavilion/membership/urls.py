@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "membership"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("rates/", views.rates, name="rates"),
+    path("calculator/", views.calculator, name="calculator"),
+    path("members/", views.members, name="members"),
+]
