@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "billing"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("members/", views.members_standing, name="members"),
+    path("invoices/<str:number>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+]

@@ -1,0 +1,295 @@
+"""The back office for invoices and payments.
+
+Invoices are issued by ``services.invoice_issue`` (an application's approval,
+``manage.py issue_dues``), never typed in here; payments are recorded and invoices
+voided through the two forms linked from each invoice, which call the services,
+so the balance checks, the row locks and the audit trail apply to staff too.
+Payments, reminders and counters are shown read-only.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from pavilion.core.i18n import current_lang
+
+from . import selectors, services
+from .forms import PaymentForm, VoidForm
+from .models import Invoice, InvoiceCounter, InvoiceLine, Payment, ReminderLog
+from .presenters import money
+from .tasks import invoice_render_pdf
+
+
+class ReadOnlyMixin:
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class InvoiceLineInline(ReadOnlyMixin, admin.TabularInline):
+    model = InvoiceLine
+    fields = ["label_en", "label_ja", "amount"]
+    readonly_fields = fields
+    extra = 0
+
+
+class PaymentInline(ReadOnlyMixin, admin.TabularInline):
+    model = Payment
+    fields = ["received_on", "amount", "method", "reference", "recorded_by", "created_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+class ReminderInline(ReadOnlyMixin, admin.TabularInline):
+    model = ReminderLog
+    fields = ["kind", "sent_at", "sent_to"]
+    readonly_fields = fields
+    extra = 0
+
+
+class PaymentStatusFilter(admin.SimpleListFilter):
+    title = _("payment")
+    parameter_name = "payment"
+
+    def lookups(self, request, model_admin):
+        return list(selectors.PaymentStatus.LABELS.items())
+
+    def queryset(self, request, queryset):
+        from django.db.models import F
+
+        value = self.value()
+        valid = queryset.filter(voided_at__isnull=True)
+        if value == selectors.PaymentStatus.VOID:
+            return queryset.filter(voided_at__isnull=False)
+        if value == selectors.PaymentStatus.PAID:
+            return valid.filter(paid__gte=F("total"))
+        if value == selectors.PaymentStatus.PARTLY_PAID:
+            return valid.filter(paid__gt=0, paid__lt=F("total"))
+        if value == selectors.PaymentStatus.OUTSTANDING:
+            return valid.filter(paid=0, total__gt=0)
+        return queryset
+
+
+@admin.register(Invoice)
+class InvoiceAdmin(admin.ModelAdmin):
+    list_display = [
+        "number",
+        "member",
+        "year",
+        "total_display",
+        "paid_display",
+        "payment_status",
+        "due_on",
+        "has_pdf",
+    ]
+    list_filter = [PaymentStatusFilter, "year", "currency", "language"]
+    search_fields = ["number", "member__name_en", "member__name_ja", "member__slug"]
+    date_hierarchy = "issued_on"
+    inlines = [InvoiceLineInline, PaymentInline, ReminderInline]
+    actions = ["render_pdfs"]
+    fields = [
+        "number",
+        "member",
+        "year",
+        "issued_on",
+        "due_on",
+        ("period_start", "period_end"),
+        "total_display",
+        "paid_display",
+        "payment_status",
+        "language",
+        "issued_by",
+        "pdf_link",
+        "rendered_at",
+        "voided_at",
+        "void_reason",
+        "staff_actions",
+        "quote",
+    ]
+    readonly_fields = [*fields[:5], "period_start", "period_end", *fields[6:]]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return selectors.invoice_list(queryset=super().get_queryset(request))
+
+    @admin.display(description=_("total"), ordering="total")
+    def total_display(self, obj: Invoice) -> str:
+        return money(obj.total, obj.currency, current_lang())
+
+    @admin.display(description=_("paid"), ordering="paid")
+    def paid_display(self, obj: Invoice) -> str:
+        return money(selectors.invoice_paid(obj), obj.currency, current_lang())
+
+    @admin.display(description=_("status"))
+    def payment_status(self, obj: Invoice) -> str:
+        return str(selectors.PaymentStatus.LABELS[selectors.invoice_payment_status(obj)])
+
+    @admin.display(description=_("PDF"), boolean=True)
+    def has_pdf(self, obj: Invoice) -> bool:
+        return bool(obj.pdf)
+
+    @admin.display(description=_("PDF"))
+    def pdf_link(self, obj: Invoice) -> str:
+        url = reverse("billing:invoice_pdf", kwargs={"number": obj.number})
+        return format_html('<a href="{}">{}</a>', url, gettext("Download the PDF"))
+
+    @admin.display(description=_("actions"))
+    def staff_actions(self, obj: Invoice) -> str:
+        if obj.voided_at:
+            return "—"
+        return format_html(
+            '<a class="button" href="{}">{}</a> <a class="button" href="{}">{}</a>',
+            reverse("admin:billing_invoice_pay", args=[obj.pk]),
+            gettext("Record a payment"),
+            reverse("admin:billing_invoice_void", args=[obj.pk]),
+            gettext("Void this invoice"),
+        )
+
+    @admin.action(description=_("Render the PDFs of the selected invoices again"))
+    def render_pdfs(self, request: HttpRequest, queryset) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        for invoice_id in ids:
+            invoice_render_pdf.enqueue(invoice_id=invoice_id)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d invoice will be rendered again.",
+                "%(count)d invoices will be rendered again.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+        )
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/pay/",
+                self.admin_site.admin_view(self.pay_view),
+                name="billing_invoice_pay",
+            ),
+            path(
+                "<int:pk>/void/",
+                self.admin_site.admin_view(self.void_view),
+                name="billing_invoice_void",
+            ),
+        ]
+        return urls + super().get_urls()
+
+    def _form_view(self, request, pk, *, form_class, title, submit, action):
+        if not self.has_view_permission(request) or not request.user.has_perm(
+            "billing.add_payment"
+        ):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        invoice = get_object_or_404(selectors.invoice_list(), pk=pk)
+        form = form_class(request.POST or None)
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    message = action(invoice, form.cleaned_data)
+                except ValidationError as error:
+                    _add_errors(form, error)
+                else:
+                    self.message_user(request, message, messages.SUCCESS)
+                    return HttpResponseRedirect(
+                        reverse("admin:billing_invoice_change", args=[invoice.pk])
+                    )
+            status = 400
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "invoice": invoice,
+            "balance": money(selectors.invoice_balance(invoice), invoice.currency, current_lang()),
+            "total": money(invoice.total, invoice.currency, current_lang()),
+            "form": form,
+            "submit": submit,
+        }
+        return TemplateResponse(request, "billing/admin/invoice_form.html", context, status=status)
+
+    def pay_view(self, request, pk):
+        def action(invoice, data):
+            payment = services.payment_record(
+                invoice=invoice,
+                amount=data["amount"],
+                received_on=data["received_on"],
+                method=data["method"],
+                reference=data["reference"],
+                actor=request.user,
+            )
+            return gettext("Payment of %(amount)s recorded for invoice %(number)s.") % {
+                "amount": money(payment.amount, invoice.currency, current_lang()),
+                "number": invoice.number,
+            }
+
+        return self._form_view(
+            request,
+            pk,
+            form_class=PaymentForm,
+            title=gettext("Record a payment"),
+            submit=gettext("Record the payment"),
+            action=action,
+        )
+
+    def void_view(self, request, pk):
+        def action(invoice, data):
+            services.invoice_void(invoice=invoice, reason=data["reason"], actor=request.user)
+            return gettext("Invoice %(number)s is void.") % {"number": invoice.number}
+
+        return self._form_view(
+            request,
+            pk,
+            form_class=VoidForm,
+            title=gettext("Void this invoice"),
+            submit=gettext("Void the invoice"),
+            action=action,
+        )
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@admin.register(Payment)
+class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["invoice", "amount", "received_on", "method", "reference", "recorded_by"]
+    list_filter = ["method", "received_on"]
+    list_select_related = ["invoice", "recorded_by"]
+    search_fields = ["invoice__number", "reference", "invoice__member__name_en"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["invoice", "kind", "sent_at", "sent_to"]
+    list_filter = ["kind", "sent_at"]
+    list_select_related = ["invoice"]
+    search_fields = ["invoice__number", "sent_to"]
+
+
+@admin.register(InvoiceCounter)
+class InvoiceCounterAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_display = ["year", "last_number"]

@@ -1,0 +1,390 @@
+"""Every write to invoices and payments: issue, void, record a payment, remind.
+
+Gapless numbers
+---------------
+Invoice numbers run ``YYYY-0001``, ``YYYY-0002`` … per year, with no gap and no
+duplicate, even when invoices are issued at the same moment by several servers.
+``invoice_issue`` takes the year's ``InvoiceCounter`` row with
+``SELECT … FOR UPDATE`` inside the transaction (creating the row first when the
+year has none, safely against a concurrent creator), adds one, and creates the
+invoice in the same transaction. A second issuer waits on the lock until the
+first commits or rolls back; a rolled-back issue rolls the counter back too, so
+its number is taken by the next invoice and no gap appears. Voiding keeps the
+number (a voided invoice is never deleted).
+
+The lock is taken as late as possible: the fee is computed first. Under the lock
+the member's invoice for the year is looked up again, so two simultaneous issues
+for the same member give one invoice and consume one number.
+
+Everything here is safe inside the caller's transaction (an application's
+approval creates the member and its first invoice in one transaction): work
+after the commit — rendering the PDF, sending mail — is queued with
+``transaction.on_commit``, so nothing happens for a write that rolled back.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pavilion.core.audit import audit_log
+from pavilion.core.mail import mail_enqueue
+from pavilion.membership.models import Member
+
+from .conf import due_days
+from .models import Invoice, InvoiceCounter, InvoiceLine, Payment, ReminderLog
+
+logger = logging.getLogger("pavilion.billing")
+
+AUDIT = "pavilion.billing.%s"
+
+
+def invoice_number(*, year: int, sequence: int) -> str:
+    return f"{year}-{sequence:04d}"
+
+
+def invoice_period(*, year: int) -> tuple[dt.date, dt.date]:
+    """The 12 months an invoice for ``year`` covers: the calendar year."""
+    return dt.date(year, 1, 1), dt.date(year, 12, calendar.monthrange(year, 12)[1])
+
+
+def _frozen_quote(quote: Any) -> dict:
+    """What an invoice keeps of the quote it was issued from (schedule, income
+    classification, band, group, lines, reasons in both languages), in JSON, so that
+    it says the same thing whatever later happens to the schedule or the country data."""
+    return quote.to_json()
+
+
+def member_quote(*, member: Member, year: int):
+    """The fee for ``member``'s dues in ``year`` (ValidationError when none can be computed)."""
+    from pavilion.membership.fees import fee_quote
+
+    return fee_quote(
+        kind=member.kind,
+        country=member.country,
+        population=member.population,
+        currency=member.currency,
+        year=year,
+    )
+
+
+def _lock_counter(*, year: int) -> InvoiceCounter:
+    """The year's counter row, locked until the transaction ends (created when missing)."""
+    counter = InvoiceCounter.objects.select_for_update().filter(year=year).first()
+    if counter is None:
+        try:
+            with transaction.atomic():  # a savepoint: a concurrent creator wins, we go on
+                InvoiceCounter.objects.create(year=year, last_number=0)
+        except IntegrityError:
+            pass
+        counter = InvoiceCounter.objects.select_for_update().get(year=year)
+    return counter
+
+
+def _current_invoice(*, member: Member, year: int) -> Invoice | None:
+    return Invoice.objects.filter(member=member, year=year, voided_at__isnull=True).first()
+
+
+def invoice_issue(
+    *,
+    member: Member,
+    year: int,
+    actor: Any = None,
+    issued_on: dt.date | None = None,
+) -> Invoice:
+    """Issue ``member``'s dues invoice for ``year``, or return the one it already has
+    (unchanged, consuming no number). Raises ValidationError when no fee can be
+    computed for the member. The PDF is rendered in the background after the commit."""
+    existing = _current_invoice(member=member, year=year)
+    if existing is not None:
+        return existing
+    quote = member_quote(member=member, year=year)
+    issued_on = issued_on or timezone.localdate()
+    period_start, period_end = invoice_period(year=year)
+    with transaction.atomic():
+        counter = _lock_counter(year=year)
+        # Under the lock every issue for this year is serialised: look again.
+        existing = _current_invoice(member=member, year=year)
+        if existing is not None:
+            return existing
+        counter.last_number += 1
+        counter.save(update_fields=["last_number"])
+        invoice = Invoice(
+            number=invoice_number(year=year, sequence=counter.last_number),
+            year=year,
+            sequence=counter.last_number,
+            member=member,
+            issued_on=issued_on,
+            due_on=issued_on + dt.timedelta(days=due_days()),
+            period_start=period_start,
+            period_end=period_end,
+            currency=quote.currency,
+            total=quote.amount,
+            quote=_frozen_quote(quote),
+            language=member.language or settings.LANGUAGE_CODE,
+            issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        invoice.full_clean(validate_unique=False, validate_constraints=False)
+        invoice.save(force_insert=True)
+        InvoiceLine.objects.bulk_create(
+            [
+                InvoiceLine(
+                    invoice=invoice,
+                    position=position,
+                    label_en=line.label_en,
+                    label_ja=line.label_ja,
+                    amount=line.amount,
+                )
+                for position, line in enumerate(quote.lines, start=1)
+            ]
+        )
+        audit_log(
+            action=AUDIT % "invoice.issued",
+            target=invoice,
+            actor=actor,
+            data={
+                "from": None,
+                "to": "issued",
+                "member": member.pk,
+                "total": str(invoice.total),
+                "currency": invoice.currency,
+            },
+        )
+        transaction.on_commit(partial(_queue_render, invoice_id=invoice.pk))
+    return invoice
+
+
+def _queue_render(*, invoice_id: int) -> None:
+    from .tasks import invoice_render_pdf
+
+    try:
+        invoice_render_pdf.enqueue(invoice_id=invoice_id)
+    except Exception:
+        # The invoice is committed; its PDF can be rendered later (issue_dues --render).
+        logger.exception("Invoice PDF not queued: invoice %s", invoice_id)
+
+
+def invoice_void(*, invoice: Invoice, reason: str, actor: Any = None) -> Invoice:
+    """Void an invoice: it keeps its number, stops counting towards standing, and the
+    member may be issued a new one for the year. A paid invoice cannot be voided."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why the invoice is voided.")}, code="reason_required"
+        )
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if invoice.voided_at is not None:
+            raise ValidationError(
+                _("Invoice %(number)s is already void.") % {"number": invoice.number},
+                code="already_void",
+            )
+        if invoice.payments.exists():
+            raise ValidationError(
+                _("Invoice %(number)s has payments recorded and cannot be voided.")
+                % {"number": invoice.number},
+                code="has_payments",
+            )
+        invoice.voided_at = timezone.now()
+        invoice.void_reason = reason
+        invoice.save(update_fields=["voided_at", "void_reason", "updated_at"])
+        audit_log(
+            action=AUDIT % "invoice.voided",
+            target=invoice,
+            actor=actor,
+            data={"from": "issued", "to": "void", "reason": reason},
+        )
+    return invoice
+
+
+def invoice_paid_amount(*, invoice: Invoice) -> Decimal:
+    return invoice.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+
+def payment_record(
+    *,
+    invoice: Invoice,
+    amount: Decimal,
+    received_on: dt.date,
+    method: str = Payment.Method.BANK_TRANSFER,
+    reference: str = "",
+    actor: Any = None,
+) -> Payment:
+    """Record money received for an invoice, in full or in part. Refused (field errors)
+    for a voided invoice, an amount that is not positive, or one that exceeds what is
+    still due."""
+    if not isinstance(amount, Decimal):
+        raise TypeError("amount must be a Decimal")
+    with transaction.atomic():
+        # The invoice row is the lock: two payments recorded at once cannot together
+        # exceed the balance.
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if invoice.voided_at is not None:
+            raise ValidationError(
+                _("Invoice %(number)s is void: no payment can be recorded for it.")
+                % {"number": invoice.number},
+                code="void",
+            )
+        if amount <= 0:
+            raise ValidationError(
+                {"amount": _("Enter an amount greater than zero.")}, code="not_positive"
+            )
+        balance = invoice.total - invoice_paid_amount(invoice=invoice)
+        if amount > balance:
+            raise ValidationError(
+                {
+                    "amount": _(
+                        "The amount is more than what is still due on the invoice "
+                        "(%(balance)s %(currency)s)."
+                    )
+                    % {"balance": balance, "currency": invoice.currency}
+                },
+                code="overpayment",
+            )
+        payment = Payment(
+            invoice=invoice,
+            amount=amount,
+            received_on=received_on,
+            method=method,
+            reference=(reference or "").strip(),
+            recorded_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        payment.full_clean(exclude=["invoice"])
+        payment.save(force_insert=True)
+        new_balance = balance - amount
+        audit_log(
+            action=AUDIT % "payment.recorded",
+            target=invoice,
+            actor=actor,
+            data={
+                "from": str(balance),
+                "to": str(new_balance),
+                "payment": payment.pk,
+                "amount": str(amount),
+                "received_on": received_on.isoformat(),
+                "method": method,
+            },
+        )
+    return payment
+
+
+def member_billing_address(member: Member) -> str:
+    return (member.billing_email or member.contact_email or "").strip()
+
+
+def reminder_send(*, invoice: Invoice, kind: str, now: dt.datetime | None = None) -> bool:
+    """Send the ``kind`` reminder (before or after the due date) for an unpaid invoice,
+    once: the ``ReminderLog`` row, taken under the invoice's row lock and unique per
+    invoice and kind, makes a second run (or a concurrent one) send nothing. The mail
+    is in the member's language, with the PDF attached when it has been rendered, and
+    is queued after the commit. Returns whether a reminder was sent."""
+    from .notifications import reminder_message
+    from .selectors import invoice_balance, invoices_with_payments
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().filter(pk=invoice.pk).first()
+        if locked is None or locked.voided_at is not None:
+            return False
+        invoice = invoices_with_payments(
+            Invoice.objects.select_related("member").filter(pk=invoice.pk)
+        ).get()
+        balance = invoice_balance(invoice)
+        if balance <= 0:
+            return False
+        address = member_billing_address(invoice.member)
+        if not address:
+            logger.warning(
+                "Reminder not sent: member %s has no e-mail address (invoice %s)",
+                invoice.member_id,
+                invoice.number,
+            )
+            return False
+        _log, created = ReminderLog.objects.get_or_create(
+            invoice=invoice, kind=kind, defaults={"sent_at": now, "sent_to": address}
+        )
+        if not created:
+            return False
+        mail_enqueue(**reminder_message(invoice=invoice, kind=kind, balance=balance, to=address))
+        audit_log(
+            action=AUDIT % f"reminder.{kind}",
+            target=invoice,
+            data={"from": None, "to": kind, "sent_to": address, "balance": str(balance)},
+        )
+    return True
+
+
+@dataclass
+class DuesResult:
+    issued: int = 0
+    already: int = 0
+    totals: dict[str, Decimal] = field(default_factory=dict)
+    failed: list[tuple[Member, ValidationError]] = field(default_factory=list)
+    invoices: list[int] = field(default_factory=list)
+
+
+def dues_issue(
+    *,
+    year: int,
+    dry_run: bool = False,
+    issued_on: dt.date | None = None,
+    actor: Any = None,
+) -> DuesResult:
+    """Issue ``year``'s invoice to every current member without one (each in its own
+    transaction, so one member's failure stops nobody else's invoice)."""
+    from .selectors import current_members
+
+    today = timezone.localdate()
+    members = current_members(today=issued_on or today)
+    has_invoice = Invoice.objects.filter(member=OuterRef("pk"), year=year, voided_at__isnull=True)
+    result = DuesResult(already=members.filter(Exists(has_invoice)).count())
+    for member in members.filter(~Exists(has_invoice)).order_by("pk").iterator(chunk_size=500):
+        try:
+            if dry_run:
+                quote = member_quote(member=member, year=year)
+                amount, currency = quote.amount, quote.currency
+            else:
+                invoice = invoice_issue(member=member, year=year, actor=actor, issued_on=issued_on)
+                amount, currency = invoice.total, invoice.currency
+                result.invoices.append(invoice.pk)
+        except ValidationError as error:
+            result.failed.append((member, error))
+            continue
+        result.issued += 1
+        result.totals[currency] = result.totals.get(currency, Decimal("0")) + amount
+    if not dry_run:
+        logger.info(
+            "Dues %s: %d issued, %d already had one, %d failed",
+            year,
+            result.issued,
+            result.already,
+            len(result.failed),
+        )
+    return result
+
+
+def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
+    """Send every reminder due ``today``; returns how many of each kind were sent."""
+    from .selectors import invoices_to_remind
+
+    today = today or timezone.localdate()
+    sent: dict[str, int] = {}
+    for kind in ReminderLog.Kind.values:
+        count = 0
+        for invoice in invoices_to_remind(kind=kind, today=today):
+            if reminder_send(invoice=invoice, kind=kind):
+                count += 1
+        sent[kind] = count
+    return sent
