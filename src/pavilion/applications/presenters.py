@@ -1,0 +1,68 @@
+"""What the application pages and e-mails show: money in the reader's language, the
+fee's reasons, addresses with the resume token."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from .models import Application
+
+
+def money(amount: Decimal | str | None, currency: str, lang: str) -> str:
+    """An amount as the reader's language writes it (€450, ￥72,000), as the rates do."""
+    from pavilion.membership.fees import money as fee_money
+
+    if amount is None or not currency:
+        return ""
+    return fee_money(Decimal(str(amount)), currency, lang)
+
+
+def site_url() -> str:
+    return getattr(settings, "PAVILION_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def resume_path(token: str, lang: str, *, name: str = "applications:resume", **kwargs) -> str:
+    with translation.override(lang):
+        return reverse(name, kwargs={"token": token, **kwargs})
+
+
+def resume_url(token: str, lang: str) -> str:
+    return site_url() + resume_path(token, lang)
+
+
+def quote_facts(quote: dict | None, lang: str) -> dict:
+    """The parts of a saved quote (``FeeQuote.to_json()``) a reader needs: the amount
+    written out, the reasons in their language and whether any figure is an example."""
+    quote = quote or {}
+    amount = quote.get("amount")
+    currency = quote.get("currency", "")
+    reasons = quote.get(f"reasons_{lang}") or quote.get("reasons_en") or []
+    return {
+        "amount": money(amount, currency, lang) if amount is not None else "",
+        "currency": currency,
+        "reasons": list(reasons),
+        "is_example": bool(quote.get("is_example")),
+        "year": quote.get("year"),
+    }
+
+
+def live_quote_facts(quote, lang: str) -> dict:
+    """The same facts from a FeeQuote object (not saved yet)."""
+    return {
+        "amount": money(quote.amount, quote.currency, lang),
+        "currency": quote.currency,
+        "reasons": list(getattr(quote, f"reasons_{lang}", ()) or quote.reasons_en),
+        "is_example": bool(quote.is_example),
+        "year": quote.year,
+    }
+
+
+def organisation_name(application: Application, lang: str) -> str:
+    first, second = (application.name_ja, application.name_en)
+    if lang != "ja":
+        first, second = second, first
+    return first or second

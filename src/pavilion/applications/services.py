@@ -1,0 +1,560 @@
+"""Every write to an application: the applicant's steps and the secretariat's review.
+
+Each service runs in one transaction, locks the application's row
+(``SELECT … FOR UPDATE``), checks that the move is allowed from the status it
+finds under the lock, writes, audits (``pavilion.application.<verb>``, with the
+status before and after, the note and the actor) and, for every decision, mails
+the applicant in their language. Mail is queued after the commit, so a move that
+rolls back sends nothing.
+
+Allowed moves (``TRANSITIONS``)::
+
+    submit        draft                                 → submitted   (applicant)
+    review_start  submitted                             → in_review   (staff)
+    request_info  in_review                             → info_requested (staff)
+    answer        info_requested                        → submitted   (applicant)
+    approve       in_review                             → approved    (staff)
+    reject        submitted, in_review, info_requested  → rejected    (staff)
+    withdraw      draft, submitted, in_review, info_requested → withdrawn (either)
+
+Approval creates the member and its first invoice (``invoice_issue`` for the
+current year) in the same transaction: if the invoice cannot be issued, the
+member is not created and the application stays in review.
+
+The resume token is random (32 bytes) and only its SHA-256 is stored, so the
+database alone cannot open anyone's application. It is mailed when the
+application starts; asking the applicant for information makes a new token and
+mails it (the earlier link stops working).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from pavilion.core.audit import audit_log
+from pavilion.membership.models import ELIGIBILITY, Category, Member
+
+from . import documents
+from .models import (
+    Application,
+    ApplicationDocument,
+    document_path,
+    org_key,
+    private_storage,
+    token_hash,
+)
+from .notifications import application_notify
+
+Status = Application.Status
+
+AUDIT = "pavilion.application.%s"
+
+TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
+    "submit": ((Status.DRAFT,), Status.SUBMITTED),
+    "review_start": ((Status.SUBMITTED,), Status.IN_REVIEW),
+    "request_info": ((Status.IN_REVIEW,), Status.INFO_REQUESTED),
+    "answer": ((Status.INFO_REQUESTED,), Status.SUBMITTED),
+    "approve": ((Status.IN_REVIEW,), Status.APPROVED),
+    "reject": ((Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED), Status.REJECTED),
+    "withdraw": (
+        (Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED),
+        Status.WITHDRAWN,
+    ),
+}
+# The moves the secretariat makes from the back office.
+STAFF_TRANSITIONS = ("review_start", "request_info", "approve", "reject", "withdraw")
+
+STEP_FIELDS: dict[int, tuple[str, ...]] = {
+    1: ("name_en", "name_ja", "kind", "country", "locality", "website", "contact_email"),
+    2: ("contact_name", "contact_title", "contact_email", "contact_phone", "language"),
+    3: ("population", "population_source", "population_year", "currency"),
+}
+STEPS = 5
+NULLABLE = ("population", "population_year")
+POPULATION_KINDS_CATEGORY = Category.LOCAL_REGIONAL
+
+
+def new_token() -> str:
+    """A resume token: 32 random bytes, URL-safe (43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+def allowed_transitions(*, application: Application, staff: bool = True) -> list[str]:
+    """The moves possible from the application's status (for staff: their moves only)."""
+    names = STAFF_TRANSITIONS if staff else ("withdraw", "answer", "submit")
+    return [name for name in names if application.status in TRANSITIONS[name][0]]
+
+
+# Rules
+
+
+def category_for(kind: str) -> str | None:
+    """The category an organisation of this kind may join, or None."""
+    category = ELIGIBILITY.get(kind)
+    return str(category) if category else None
+
+
+def ineligible_reason(kind: str) -> str:
+    """Why an organisation of this kind cannot join, in a sentence the applicant can act on."""
+    return _(
+        "Organisations of this kind cannot join. Full membership is for local and regional "
+        "governments, membership for national and subnational associations of local "
+        "governments, and associate partnership for NGOs, universities, state and national "
+        "government agencies and not-for-profit research institutions. If you would like to "
+        "work with us in another way, please write to us through the contact page."
+    )
+
+
+def _check_kind(kind: str) -> str:
+    category = category_for(kind)
+    if category is None:
+        raise ValidationError({"kind": ValidationError(ineligible_reason(kind), code="ineligible")})
+    return category
+
+
+def _check_not_open_elsewhere(*, application: Application) -> None:
+    """Refuse a second open application from the same organisation (same country and
+    the same name, ignoring case, width and spaces, in English or in Japanese)."""
+    others = Application.objects.filter(
+        status__in=Application.OPEN, country=application.country
+    ).exclude(pk=application.pk)
+    for field, key in (("name_en", application.org_key_en), ("name_ja", application.org_key_ja)):
+        if key and others.filter(**{f"org_key_{field[-2:]}": key}).exists():
+            raise ValidationError(
+                {
+                    field: ValidationError(
+                        _(
+                            "An application from this organisation is already being "
+                            "reviewed. We will write to the contact person it gave; if you "
+                            "have a question about it, please write to us through the "
+                            "contact page."
+                        ),
+                        code="already_open",
+                    )
+                }
+            )
+
+
+def _set_keys(application: Application) -> None:
+    application.org_key_en = org_key(application.name_en)
+    application.org_key_ja = org_key(application.name_ja)
+
+
+def _lock(application: Application | int) -> Application:
+    pk = application.pk if isinstance(application, Application) else application
+    return Application.objects.select_for_update().get(pk=pk)
+
+
+def _audit(
+    *,
+    application: Application,
+    verb: str,
+    old: str | None,
+    actor: Any,
+    note: str = "",
+    extra: dict | None = None,
+) -> None:
+    data = {"from": old, "to": application.status, "note": note}
+    audit_log(action=AUDIT % verb, target=application, actor=actor, data=data | (extra or {}))
+
+
+def _check_allowed(*, application: Application, verb: str) -> None:
+    if application.status not in TRANSITIONS[verb][0]:
+        raise ValidationError(
+            _("This application is now “%(status)s”: that step is not possible from there.")
+            % {"status": application.get_status_display()},
+            code="not_allowed",
+        )
+
+
+def _move(
+    *, application: Application, verb: str, actor: Any, note: str = "", extra: dict | None = None
+) -> str:
+    """Check and make one move under the lock; returns the status it came from."""
+    _check_allowed(application=application, verb=verb)
+    target = TRANSITIONS[verb][1]
+    old = application.status
+    application.status = target
+    fields = ["status", "updated_at"]
+    if verb in {"approve", "reject"}:
+        application.decided_at = timezone.now()
+        fields.append("decided_at")
+    if actor is not None and getattr(actor, "is_staff", False):
+        application.reviewer = actor
+        fields.append("reviewer")
+    application.save(update_fields=fields)
+    _audit(application=application, verb=verb, old=old, actor=actor, note=note, extra=extra)
+    return old
+
+
+# The applicant's steps
+
+
+@transaction.atomic
+def application_start(*, data: dict, language: str) -> tuple[Application, str]:
+    """Create a draft from the first step (the organisation and an e-mail address) and
+    mail the applicant the link to come back to it. Returns the draft and its token."""
+    application = Application(language=language, status=Status.DRAFT)
+    for field in STEP_FIELDS[1]:
+        if field in data:
+            setattr(application, field, data[field] if data[field] is not None else "")
+    _check_step_one(application)
+    token = new_token()
+    application.token_hash = token_hash(token)
+    application.step = 1
+    application.full_clean()
+    application.save()
+    _audit(application=application, verb="start", old=None, actor=None)
+    application_notify(kind="resume", application=application, token=token)
+    return application, token
+
+
+def _check_step_one(application: Application) -> None:
+    if not (application.name_en.strip() or application.name_ja.strip()):
+        raise ValidationError(
+            {
+                "name_en": ValidationError(
+                    _("Please give your organisation's name in English or in Japanese."),
+                    code="required",
+                )
+            }
+        )
+    application.category = _check_kind(application.kind)
+    _set_keys(application)
+    _check_not_open_elsewhere(application=application)
+
+
+@transaction.atomic
+def application_save_step(
+    *, application: Application, step: int, data: dict, token: str | None = None
+) -> Application:
+    """Save one of the first three steps of a draft (fields as the step's form cleaned
+    them). A changed e-mail address gets the resume link again (``token``)."""
+    application = _lock(application)
+    if application.status != Status.DRAFT:
+        raise ValidationError(_("This application has been sent: it can no longer be changed."))
+    old_email = application.contact_email
+    for field in STEP_FIELDS[step]:
+        if field in data:
+            value = data[field]
+            if value is None and field not in NULLABLE:
+                value = ""
+            setattr(application, field, value)
+    if step == 1:
+        _check_step_one(application)
+    if step == 3:
+        _check_population(application)
+        application.quote = _quote(application).to_json()
+    application.step = max(application.step, step)
+    application.full_clean()
+    application.save()
+    if token and application.contact_email != old_email:
+        application_notify(kind="resume", application=application, token=token)
+    return application
+
+
+def _check_population(application: Application) -> None:
+    category = _check_kind(application.kind)
+    application.category = category
+    errors: dict[str, list] = {}
+    if category == POPULATION_KINDS_CATEGORY:
+        if application.population is None:
+            errors["population"] = [
+                _("Please give the number of inhabitants of your city or region.")
+            ]
+        if not application.population_source.strip():
+            errors["population_source"] = [
+                _("Please say where the population figure comes from, such as a census.")
+            ]
+        if application.population_year is None:
+            errors["population_year"] = [_("Please give the year of the population figure.")]
+    if application.population is not None and application.population < 0:
+        errors["population"] = [_("The population cannot be negative.")]
+    year = application.population_year
+    if year is not None and year > timezone.localdate().year:
+        errors["population_year"] = [_("The year of the figure cannot be in the future.")]
+    elif year is not None and year < 1900:
+        errors["population_year"] = [_("Please give a year from 1900 on.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _quote(application: Application):
+    """The fee this application would pay now (ValidationError when none can be computed)."""
+    from pavilion.membership.fees import fee_quote
+
+    return fee_quote(
+        kind=application.kind,
+        country=application.country,
+        population=application.population,
+        currency=application.currency,
+    )
+
+
+def application_quote(*, application: Application, **changes: Any):
+    """The fee for the application with some fields changed (the form's live quote)."""
+    preview = Application(
+        **{
+            field: getattr(application, field)
+            for field in ("kind", "country", "population", "currency")
+        }
+    )
+    for field, value in changes.items():
+        setattr(preview, field, value)
+    return _quote(preview)
+
+
+@transaction.atomic
+def application_document_add(
+    *, application: Application, kind: str, upload: Any
+) -> ApplicationDocument:
+    """Check an uploaded file (a PDF within the size limit) and keep it privately."""
+    application = _lock(application)
+    if application.status not in (Status.DRAFT, Status.INFO_REQUESTED):
+        raise ValidationError(_("This application has been sent: it can no longer be changed."))
+    content = documents.read_pdf(upload)
+    document = ApplicationDocument(
+        application=application,
+        kind=kind,
+        original_name=documents.clean_name(upload.name),
+        size=len(content),
+        sha256=documents.digest(content),
+    )
+    # Saved through storages["private"] as configured now (the field's own storage is
+    # fixed when the model loads), under a random name; the applicant's name is kept.
+    storage = private_storage()
+    path = document_path(document, f"{secrets.token_hex(16)}.pdf")
+    document.file.name = storage.save(path, ContentFile(content))
+    try:
+        document.save()
+    except Exception:
+        storage.delete(document.file.name)
+        raise
+    if application.status == Status.DRAFT and application.step < 4:
+        application.step = 4
+        application.save(update_fields=["step", "updated_at"])
+    return document
+
+
+@transaction.atomic
+def application_step_done(*, application: Application, step: int) -> Application:
+    """Mark a step done without new data (the documents step, with a file sent before)."""
+    application = _lock(application)
+    if step == 4 and not application.documents.exists():
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _("Please attach your letter of intent or council resolution (a PDF)."),
+                    code="required",
+                )
+            }
+        )
+    if application.status == Status.DRAFT and application.step < step:
+        application.step = step
+        application.save(update_fields=["step", "updated_at"])
+    return application
+
+
+@transaction.atomic
+def application_submit(
+    *, application: Application, consent: bool, token: str | None = None
+) -> Application:
+    """Send the application: consent recorded with its time, the fee quoted now saved
+    with it, a confirmation mailed in the applicant's language."""
+    application = _lock(application)
+    if application.status != Status.DRAFT:
+        raise ValidationError(_("This application has already been sent."), code="not_allowed")
+    if application.step < 4 or not application.documents.exists():
+        raise ValidationError(
+            _("Some steps are not complete yet: please go back and fill them in."),
+            code="incomplete",
+        )
+    if not consent:
+        raise ValidationError(
+            {
+                "consent": ValidationError(
+                    _("Please agree to our keeping and using these details for your application."),
+                    code="required",
+                )
+            }
+        )
+    _check_population(application)
+    _set_keys(application)
+    _check_not_open_elsewhere(application=application)
+    quote = _quote(application)
+    now = timezone.now()
+    application.consent_at = now
+    application.submitted_at = now
+    application.quote = quote.to_json()
+    application.quoted_amount = quote.amount
+    application.currency = quote.currency
+    application.fee_schedule = quote.schedule
+    application.income_snapshot = quote.snapshot
+    application.step = STEPS
+    application.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            _move(
+                application=application,
+                verb="submit",
+                actor=None,
+                extra={"amount": str(quote.amount), "currency": quote.currency},
+            )
+            application.save()
+    except IntegrityError:
+        # Another application from the same organisation was sent at the same moment.
+        raise ValidationError(
+            _("An application from this organisation is already being reviewed."),
+            code="already_open",
+        ) from None
+    application_notify(kind="received", application=application, token=token)
+    return application
+
+
+@transaction.atomic
+def application_answer(*, application: Application, note: str, token: str | None = None):
+    """The applicant answers a request for information: back to the queue."""
+    application = _lock(application)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": ValidationError(_("Please write your answer."))})
+    _move(application=application, verb="answer", actor=None, note=note)
+    return application
+
+
+# The secretariat's review
+
+
+@transaction.atomic
+def application_review_start(*, application: Application, actor: Any, note: str = ""):
+    application = _lock(application)
+    _move(application=application, verb="review_start", actor=actor, note=note)
+    return application
+
+
+@transaction.atomic
+def application_request_info(
+    *, application: Application, actor: Any, note: str
+) -> tuple[Application, str]:
+    """Ask the applicant for more: the note is the question, mailed with a new link."""
+    application = _lock(application)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(
+            {"note": ValidationError(_("Please write what you need from the applicant."))}
+        )
+    _move(application=application, verb="request_info", actor=actor, note=note)
+    token = new_token()
+    application.token_hash = token_hash(token)
+    application.save(update_fields=["token_hash", "updated_at"])
+    application_notify(kind="info_requested", application=application, token=token, note=note)
+    return application, token
+
+
+@transaction.atomic
+def application_approve(*, application: Application, actor: Any, note: str = "") -> Application:
+    """Approve: the member and its first invoice (current year) are created in this
+    transaction; if the invoice cannot be issued, nothing is."""
+    from pavilion.billing.services import invoice_issue
+
+    application = _lock(application)
+    _check_allowed(application=application, verb="approve")
+    today = timezone.localdate()
+    member = _member_from(application=application, today=today, actor=actor)
+    try:
+        with transaction.atomic():
+            invoice = invoice_issue(member=member, year=today.year, actor=actor)
+    except ValidationError as error:
+        raise ValidationError(
+            _("The first invoice could not be issued, so nothing was changed: %(reason)s")
+            % {"reason": " ".join(error.messages)},
+            code="invoice_failed",
+        ) from error
+    application.member = member
+    application.save(update_fields=["member", "updated_at"])
+    _move(
+        application=application,
+        verb="approve",
+        actor=actor,
+        note=note,
+        extra={"member": member.pk, "invoice": invoice.number},
+    )
+    application_notify(kind="approved", application=application, note=note, invoice=invoice)
+    return application
+
+
+def _unique_slug(application: Application) -> str:
+    base = slugify(application.name_en)[:100] or f"member-{application.pk}"
+    slug, n = base, 1
+    while Member.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+def _member_from(*, application: Application, today: dt.date, actor: Any) -> Member:
+    from pavilion.membership.services import member_create
+
+    return member_create(
+        actor=actor,
+        slug=_unique_slug(application),
+        name_en=application.name_en,
+        name_ja=application.name_ja,
+        kind=application.kind,
+        category=application.category or category_for(application.kind),
+        country=application.country,
+        population=application.population,
+        population_year=application.population_year,
+        population_source=application.population_source,
+        website=application.website,
+        language=application.language,
+        currency=application.currency or "EUR",
+        contact_name=application.contact_name,
+        contact_email=application.contact_email,
+        billing_email=application.contact_email,
+        joined_on=today,
+        is_example=application.is_example,
+        **{f"locality_{application.language}": application.locality},
+    )
+
+
+@transaction.atomic
+def application_reject(*, application: Application, actor: Any, note: str) -> Application:
+    application = _lock(application)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError(
+            {"note": ValidationError(_("Please write the reason; the applicant receives it."))}
+        )
+    _move(application=application, verb="reject", actor=actor, note=note)
+    application_notify(kind="rejected", application=application, note=note)
+    return application
+
+
+@transaction.atomic
+def application_withdraw(
+    *, application: Application, actor: Any = None, note: str = ""
+) -> Application:
+    """Withdraw (the applicant, or staff on their word)."""
+    application = _lock(application)
+    _move(application=application, verb="withdraw", actor=actor, note=note)
+    application_notify(kind="withdrawn", application=application, note=note)
+    return application
+
+
+STAFF_SERVICES = {
+    "review_start": application_review_start,
+    "request_info": application_request_info,
+    "approve": application_approve,
+    "reject": application_reject,
+    "withdraw": application_withdraw,
+}
