@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "enquiries"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.contact, name="contact"),
+    path("thanks/", views.thanks, name="thanks"),
+]

@@ -25,6 +25,7 @@ from pavilion.core.timefmt import (
     format_date,
     local_to_utc,
 )
+from pavilion.pages.guard import content_problems
 
 from . import services
 from .models import Event, Session, Venue
@@ -158,6 +159,12 @@ class SessionAdminForm(forms.ModelForm):
                 )
             except ValidationError as exc:
                 self.add_error(None, exc)
+        if status == Session.Status.PUBLISHED:
+            # The publishing guard: each problem on the field that holds it.
+            for problem in content_problems(self.instance, cleaned):
+                self.add_error(
+                    problem.field if problem.field in self.fields else None, problem.message
+                )
         session = self.instance
         watched = {*TIME_FIELDS, "event"}
         if session.pk and not watched.intersection(self.changed_data):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from pavilion.core.audit import audit_log
 from pavilion.core.i18n import current_lang
 from pavilion.core.timefmt import format_date
+from pavilion.pages.guard import content_validate
 
 from .models import Participation, Session, Venue
 
@@ -162,6 +163,9 @@ def session_set_status(*, session: Session, status: str, actor: Any = None) -> S
     session.status = status
     try:
         session.full_clean()
+        if status == Session.Status.PUBLISHED:
+            # No placeholder text, empty translation or hand-typed member figure goes live.
+            content_validate(session)
     except ValidationError:
         session.status = old
         raise
