@@ -347,7 +347,7 @@ def test_mail_that_cannot_be_queued_is_logged_without_failing_the_request(settin
     with transaction.atomic():
         mail_enqueue(to=["visitor@example.org"], subject="Welcome", body="Hello.")
 
-    assert "Mail not queued: to=visitor@example.org subject='Welcome'" in caplog.text
+    assert "Not queued: mail to=visitor@example.org subject='Welcome'" in caplog.text
     assert "the queue is unreachable" in caplog.text
 
 

@@ -414,3 +414,26 @@ def test_the_request_only_queues_a_small_task_and_the_worker_builds_and_sends_th
         f"registration-{registration.code_display}.png",
     }
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_database_queue_the_mail_task_commits_or_rolls_back_with_the_registration(
+    settings,
+):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    event = EventFactory()
+    session = SessionFactory(event=event, venue=VenueFactory(event=event))
+    RegistrationSettingsFactory(session=session)
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        register(session, "rolled-back@example.org")
+        # The task row is written beside the registration, in the same transaction.
+        assert DBTaskResult.objects.count() == 1
+        raise RuntimeError("the request failed after registering")
+
+    assert not Registration.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+    kept = register(session, "kept@example.org")
+    [queued] = DBTaskResult.objects.all()
+    assert queued.args_kwargs["kwargs"]["registration_id"] == kept.pk

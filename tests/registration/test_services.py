@@ -691,6 +691,18 @@ def test_moving_a_seated_person_to_the_waiting_list_puts_them_last_and_offers_th
     assert Registration.objects.get(pk=waiting[0].pk).status == Status.OFFERED
 
 
+def test_the_only_person_moved_off_a_seat_is_not_offered_it_straight_back():
+    session = make_session(seats=1)
+    seated = register(session, "seat@example.org")
+
+    moved = registration_move(
+        registration=seated, to_status=Status.WAITING, actor=StaffFactory(), now=NOW
+    )
+
+    assert (moved.status, moved.position) == (Status.WAITING, 1)
+    assert not Registration.objects.filter(status=Status.OFFERED).exists()
+
+
 def test_staff_may_offer_a_seat_by_hand_with_the_usual_time_limit():
     session = make_session(seats=1)
     register(session, "seat@example.org")

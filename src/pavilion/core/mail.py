@@ -13,7 +13,8 @@ after the database transaction commits, sent by the background worker.
 transaction commits (a rolled-back registration sends nothing): with the database
 queue (production's), the task row is written in that same transaction, so it
 commits or rolls back with the data; with any other queue it is handed over once the
-transaction has committed. Outside a transaction it queues at once. Nothing here talks to the mail server: the task
+transaction has committed (see core/queue.py). Outside a transaction it queues at
+once. Nothing here talks to the mail server: the task
 ``pavilion.core.tasks.mail_send`` does, in the worker (``manage.py db_worker``),
 with retries when the server refuses for now. See docs/deploy.md.
 """
@@ -28,12 +29,10 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import DEFAULT_DB_ALIAS, router, transaction
 from django.template import Context, Engine, TemplateDoesNotExist
 from django.utils import translation
-from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
 
+from .queue import task_enqueue_after_commit
 from .tasks import mail_send, new_message_id
 
 logger = logging.getLogger("pavilion.mail")
@@ -102,34 +101,10 @@ def mail_enqueue(
     # Fixed now, kept by every attempt, and in the queue row to trace the message by.
     kwargs["message_id"] = kwargs["headers"].pop("Message-ID", None) or new_message_id()
 
-    if _queue_shares_the_transaction():
-        # The queue is a table of this database: its row is written in the caller's
-        # transaction and stands or falls with the data it tells of (no second commit).
-        mail_send.enqueue(**kwargs)
-        return
-
-    def enqueue() -> None:
-        try:
-            mail_send.enqueue(**kwargs)
-        except Exception:
-            # The caller's data is committed by now: losing the mail must not turn
-            # the visitor's request into an error. The log line says what was lost.
-            logger.exception(
-                "Mail not queued: to=%s subject=%r", ", ".join(recipients), kwargs["subject"]
-            )
-
-    transaction.on_commit(enqueue)
-
-
-def _queue_shares_the_transaction() -> bool:
-    """True inside a transaction when mail is queued in the database's own task table:
-    the worker can only see the row once the transaction commits, and a rollback takes
-    it away. Any other queue (or none open) waits for the commit instead."""
-    if not transaction.get_connection().in_atomic_block:
-        return False
-    backend = mail_send.get_backend()
-    return isinstance(backend, DatabaseBackend) and (
-        router.db_for_write(DBTaskResult) == DEFAULT_DB_ALIAS
+    task_enqueue_after_commit(
+        mail_send,
+        what=f"mail to={', '.join(recipients)} subject={kwargs['subject']!r}",
+        **kwargs,
     )
 
 

@@ -1,8 +1,9 @@
 """Telling registrants what happened to their seat, by e-mail, in their language.
 
 ``services._notify`` calls ``registration_notify`` inside the transaction that
-changed the registration. Once that transaction has committed (a rolled-back
-change sends nothing), one small task is queued: ``registration_mail_build``,
+changed the registration. One small task is queued with that transaction (it
+exists only if the transaction commits: a rolled-back change sends nothing, see
+core/queue.py): ``registration_mail_build``,
 with the registration's id and its state at that moment. The background worker
 runs it: it renders the message (templates, the .ics, the QR code) and hands it
 to ``mail_enqueue``, whose own task sends it. So a visitor's request pays for one
@@ -26,11 +27,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db import transaction
 from django.tasks import task
 from django.urls import reverse
 from django.utils import translation
@@ -38,6 +37,7 @@ from django.utils.translation import pgettext
 
 from pavilion.core.mail import mail_enqueue, render_mail
 from pavilion.core.models import AuditEntry
+from pavilion.core.queue import task_enqueue_after_commit
 from pavilion.programme import ical
 from pavilion.programme.cache import programme_version
 from pavilion.programme.models import Session
@@ -68,7 +68,7 @@ def registration_notify(*, kind: str, registration: Registration) -> None:
     """Queue the message for this news once the current transaction commits."""
     if kind not in KINDS:
         raise ValueError(f"Unknown kind of registration news: {kind!r}")
-    transaction.on_commit(partial(_enqueue, kind=kind, registration=registration, as_news=True))
+    _enqueue(kind=kind, registration=registration, as_news=True)
 
 
 def registration_resend(*, registration: Registration) -> None:
@@ -76,27 +76,20 @@ def registration_resend(*, registration: Registration) -> None:
     and for a seat the QR code and the .ics): someone typed their address once more."""
     kind = RESEND_KINDS.get(registration.status)
     if kind is not None:
-        transaction.on_commit(
-            partial(_enqueue, kind=kind, registration=registration, as_news=False)
-        )
+        _enqueue(kind=kind, registration=registration, as_news=False)
 
 
 def _enqueue(*, kind: str, registration: Registration, as_news: bool) -> None:
     expires = registration.offer_expires_at
-    try:
-        registration_mail_build.enqueue(
-            registration_id=registration.pk,
-            kind=kind,
-            status=registration.status,
-            offer_expires_at=expires.isoformat() if expires else None,
-            as_news=as_news,
-        )
-    except Exception:
-        # The change is committed: losing the mail must not turn the visitor's
-        # request into an error. The log line says which message was lost.
-        logger.exception(
-            "Registration mail not queued: kind=%s registration=%s", kind, registration.pk
-        )
+    task_enqueue_after_commit(
+        registration_mail_build,
+        what=f"registration mail kind={kind} registration={registration.pk}",
+        registration_id=registration.pk,
+        kind=kind,
+        status=registration.status,
+        offer_expires_at=expires.isoformat() if expires else None,
+        as_news=as_news,
+    )
 
 
 @task

@@ -179,9 +179,11 @@ def _offer_free_seats(
     now: dt.datetime,
     actor: Any = None,
     held: int | None = None,
+    passed_over: int | None = None,
 ) -> list[Registration]:
     """Offer every free seat to the first in line. Call only under the lock (``held``:
-    the seats held, if the caller has just counted them)."""
+    the seats held, if the caller has just counted them; ``passed_over``: the id of a
+    registration staff have just moved off a seat, which is not offered it back)."""
     if not _offers_possible(settings=settings, now=now):
         return []
     if held is None:
@@ -189,11 +191,10 @@ def _offer_free_seats(
     free = settings.seats - held
     if free <= 0:
         return []
-    offered = list(
-        Registration.objects.filter(session_id=settings.session_id, status=Status.WAITING).order_by(
-            "position"
-        )[:free]
-    )
+    waiting = Registration.objects.filter(session_id=settings.session_id, status=Status.WAITING)
+    if passed_over is not None:
+        waiting = waiting.exclude(pk=passed_over)
+    offered = list(waiting.order_by("position")[:free])
     expires = _offer_expiry(settings=settings, now=now)
     for registration in offered:
         _set_status(
@@ -548,7 +549,9 @@ def registration_move(
         )
         _notify(kind=_MOVE_NEWS[to_status], registration=current)
         if old in Registration.HOLDS_SEAT and to_status not in Registration.HOLDS_SEAT:
-            _offer_free_seats(settings=settings, now=now, actor=actor)
+            # The seat goes to the next in line, never straight back to the person
+            # staff have just moved off it.
+            _offer_free_seats(settings=settings, now=now, actor=actor, passed_over=current.pk)
     return current
 
 
