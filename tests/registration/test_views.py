@@ -22,8 +22,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from pavilion.core.models import AuditEntry
-from pavilion.programme.models import Session
-from pavilion.registration.models import Registration
+from pavilion.programme.models import Event, Session
+from pavilion.registration.models import Registration, RegistrationSettings
 from pavilion.registration.presenters import registration_path, registration_token
 from pavilion.registration.services import registration_move
 from tests.factories import (
@@ -464,6 +464,34 @@ def test_a_draft_session_has_no_registration_page(client):
     Session.objects.filter(pk=session.pk).update(status=Session.Status.DRAFT)
 
     assert client.get(register_url(session)).status_code == 404
+
+
+@pytest.mark.parametrize("hidden", ["draft", "private event", "unknown"])
+def test_registering_for_a_session_visitors_cannot_see_is_a_404(client, hidden):
+    session = upcoming_session()
+    url = register_url(session)
+    if hidden == "draft":
+        Session.objects.filter(pk=session.pk).update(status=Session.Status.DRAFT)
+    elif hidden == "private event":
+        Event.objects.filter(pk=session.event_id).update(is_public=False)
+    else:
+        url = url.replace(session.slug, "no-such-session")
+
+    response = client.post(url, form_data())
+
+    assert response.status_code == 404
+    assert not Registration.objects.exists()
+
+
+def test_registering_for_a_session_without_registration_says_it_is_not_open(client):
+    session = upcoming_session()
+    RegistrationSettings.objects.filter(session=session).delete()
+
+    response = client.post(register_url(session), form_data())
+
+    assert response.status_code == 409
+    assert "Registration is not open for this session." in response.content.decode()
+    assert not Registration.objects.exists()
 
 
 # Bad input

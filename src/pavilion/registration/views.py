@@ -118,14 +118,20 @@ def _remember(response: HttpResponse, request: HttpRequest, code: str) -> None:
     )
 
 
-def _submission_key(value: str, *, session: Session, email: str) -> str | None:
+def _at(registration: Registration, address: services.SessionAddress) -> bool:
+    """Whether the registration is for the session at this address."""
+    session = registration.session
+    return session.slug == address.slug and session.event.slug == address.event
+
+
+def _submission_key(value: str, *, address: services.SessionAddress, email: str) -> str | None:
     """The cache key of one sending of a form for one address: the same form sent again
     with the same address is the same submission; with another address (the back
     button, a colleague's address) it is a new one."""
     value = (value or "").strip()
     if not value or len(value) > 64:
         return None
-    raw = f"{session.pk}|{email_key(email)}|{value}"
+    raw = f"{address.event}|{address.slug}|{email_key(email)}|{value}"
     return "registration:submission:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -204,18 +210,11 @@ def _form_page(
 
 
 def _register_post(request: HttpRequest, event: str, slug: str) -> HttpResponse:
-    """The busy path, kept short: one light query finds the session; whether it takes
-    registrations is decided by the service, under its lock. The page with the form is
-    built only when something is wrong."""
-    session = (
-        Session.objects.public()
-        .filter(event__slug=event, event__is_public=True, slug=slug)
-        .only("pk", "slug", "event_id", "venue_id")
-        .order_by()
-        .first()
-    )
-    if session is None:
-        raise Http404("no such session")
+    """The busy path, kept short: no query runs before the service, which finds the
+    session by its address in the same query that locks its registration settings and
+    decides there whether it takes registrations. The page with the form is built only
+    when something is wrong (an unknown session is a 404 then)."""
+    address = services.SessionAddress(event=event, slug=slug)
     form = RegistrationForm(request.POST)
 
     def page(status: int, *notices: str, closed_message: str = "") -> HttpResponse:
@@ -237,7 +236,9 @@ def _register_post(request: HttpRequest, event: str, slug: str) -> HttpResponse:
     if _over_limit("email", form.cleaned_data["email"], email_limit):
         return page(429, too_many)
     try:
-        return _submit(request, session=session, form=form)
+        return _submit(request, address=address, form=form)
+    except services.NoSuchSession:
+        raise Http404("no such session") from None
     except services.AlreadyRegistered:
         return page(
             409,
@@ -253,7 +254,9 @@ def _register_post(request: HttpRequest, event: str, slug: str) -> HttpResponse:
         return page(409, closed_message=" ".join(exc.messages))
 
 
-def _submit(request: HttpRequest, *, session: Session, form: RegistrationForm) -> HttpResponse:
+def _submit(
+    request: HttpRequest, *, address: services.SessionAddress, form: RegistrationForm
+) -> HttpResponse:
     """Register, and redirect to the registration's page (or to the visitor's own earlier
     registration). Errors are put on the form and raised again for the caller.
 
@@ -261,16 +264,16 @@ def _submit(request: HttpRequest, *, session: Session, form: RegistrationForm) -
     same form sent again (a double click) finds it taken, waits for the first to finish
     and is sent to the registration it made."""
     data = form.cleaned_data
-    key = _submission_key(request.POST.get("submission", ""), session=session, email=data["email"])
+    key = _submission_key(request.POST.get("submission", ""), address=address, email=data["email"])
     if key and not cache.add(key, SUBMISSION_PENDING, SUBMISSION_SECONDS):
         code = _wait_for_submission(key)
         earlier = selectors.registration_by_code(code=code) if code else None
-        if earlier is not None and earlier.session_id == session.pk:
+        if earlier is not None and _at(earlier, address):
             return _to_registration(request, earlier, already=True)
         key = None  # the first attempt failed or is lost: this one goes ahead on its own
     try:
         registration = services.registration_create(
-            session=session,
+            session=address,
             name=data["name"],
             organisation=data["organisation"],
             email=data["email"],
