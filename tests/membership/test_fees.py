@@ -261,4 +261,8 @@ def test_to_json_is_json_with_amounts_as_strings_and_both_languages():
     assert data["snapshot"]["valid_from"] == "2023-07-01"
     assert data["lines"][0]["amount"] == "1310.00"
     assert any("日本" in r for r in data["reasons_ja"])
+    # The shipped classification is named in each language.
+    assert any("World Bank income groups, fiscal year 2024" in r for r in data["reasons_en"])
+    assert any("世界銀行の所得グループ分類（2024会計年度）" in r for r in data["reasons_ja"])
+    assert data["snapshot"]["title_ja"] == "世界銀行の所得グループ分類（2024会計年度）"
     assert data["amount_display"] == {"en": "€1,310", "ja": "€1,310"}

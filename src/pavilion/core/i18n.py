@@ -8,9 +8,15 @@ missing translation is visible and never an empty string.
 from __future__ import annotations
 
 from django.conf import settings
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 
 LANGS: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
+
+# Django's forms end every label with gettext(":"). Naming it here puts it in our
+# catalogue, which Django reads before its own: Japanese labels end with a full-width
+# colon (「国：」), as Japanese forms write them.
+# Translators: the mark after a form field's label, as in "Country:".
+LABEL_SUFFIX = gettext_noop(":")
 
 
 def current_lang() -> str:

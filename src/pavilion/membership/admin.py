@@ -139,6 +139,7 @@ class ClassificationUploadForm(forms.Form):
         ),
     )
     title = forms.CharField(label=_("Title"), max_length=200)
+    title_ja = forms.CharField(label=_("Title (Japanese)"), max_length=200, required=False)
     valid_from = forms.DateField(
         label=_("Valid from"),
         help_text=_("The day the classification took effect (1 July each year), as YYYY-MM-DD."),
@@ -198,6 +199,7 @@ class IncomeSnapshotAdmin(admin.ModelAdmin):
                         name=upload.name,
                         data=upload.read(),
                         title=form.cleaned_data["title"],
+                        title_ja=form.cleaned_data["title_ja"],
                         source=form.cleaned_data["source"],
                         source_url=form.cleaned_data["source_url"],
                         valid_from=form.cleaned_data["valid_from"],

@@ -125,6 +125,7 @@ class FeeQuote:
                 {
                     "id": snapshot.pk,
                     "title": snapshot.title,
+                    "title_ja": snapshot.title_ja,
                     "valid_from": snapshot.valid_from.isoformat(),
                     "source": snapshot.source,
                 }
@@ -392,7 +393,10 @@ def fee_quote(
                             "for %(country)s, so we cannot work out the fee. Please write to "
                             "us through the contact form."
                         )
-                        % {"snapshot": snapshot.title, "country": country_name(country, _lang())}
+                        % {
+                            "snapshot": snapshot.title_in(_lang()),
+                            "country": country_name(country, _lang()),
+                        }
                     ]
                 }
             )
@@ -452,7 +456,7 @@ def fee_quote(
                 ),
                 country=lambda lang: country_name(country, lang),
                 group=_group_label(group),
-                snapshot=snapshot.title,
+                snapshot=snapshot.title_in,
                 date=lambda lang: _date(snapshot.valid_from, lang),
             )
         )

@@ -76,6 +76,7 @@ class IncomeSnapshot(TimeStampedModel):
     """One World Bank income classification of every country, as of a date."""
 
     title = models.CharField(_("title"), max_length=200)
+    title_ja = models.CharField(_("title (Japanese)"), max_length=200, blank=True)
     source = models.TextField(
         _("source"), help_text=_("Where the classification comes from: publisher, file, address.")
     )
@@ -101,6 +102,10 @@ class IncomeSnapshot(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.valid_from.isoformat()})"
+
+    def title_in(self, lang: str) -> str:
+        """The title in ``lang``: the Japanese one where staff gave it, else the English."""
+        return (self.title_ja if lang == "ja" else "") or self.title
 
 
 class CountryIncome(models.Model):

@@ -188,6 +188,7 @@ def fee_schedule_create(
 def income_snapshot_create(
     *,
     title: str,
+    title_ja: str = "",
     source: str,
     valid_from: dt.date,
     groups: Mapping[str, str],
@@ -256,6 +257,7 @@ def income_snapshot_import(
     name: str,
     data: bytes,
     title: str,
+    title_ja: str = "",
     source: str,
     valid_from: dt.date,
     source_url: str = "",
@@ -270,6 +272,7 @@ def income_snapshot_import(
         raise ClassificationProblems(result.problems)
     return income_snapshot_create(
         title=title,
+        title_ja=title_ja,
         source=source,
         source_url=source_url,
         valid_from=valid_from,

@@ -73,14 +73,14 @@ support the network's work and mandate. Associate partners work alongside \
 - [Apply online](/en/membership/apply/)
 """
 
-PARTNERSHIP_JA = """アソシエイト・パートナーシップには、**非政府組織（NGO）、大学、州・国の政府機関、\
+PARTNERSHIP_JA = """賛助パートナー制度には、**非政府組織（NGO）、大学、州・国の政府機関、\
 非営利の研究機関**が参加できます。
 
 その目的は、自治体とこれらのパートナーとの対話を促し、ネットワークの使命と憲章に沿った知見を\
 共有すること、そしてパートナーがネットワークの活動と使命を支える道を開くことです。\
-アソシエイト・パートナーは、[[members:local_regional]]とともに活動します。
+賛助パートナーは、[[members:local_regional]]とともに活動します。
 
-- [会員制度とアソシエイト・パートナーシップ](/ja/membership/)
+- [会員制度と賛助パートナー制度](/ja/membership/)
 - [会費](/ja/membership/rates/)
 - [オンラインで申し込む](/ja/membership/apply/)
 """
@@ -115,7 +115,7 @@ PAGES = [
         "slug_en": "associate-partnership",
         "slug_ja": "associate-partnership",
         "title_en": "Associate partnership",
-        "title_ja": "アソシエイト・パートナーシップ",
+        "title_ja": "賛助パートナー制度",
         "summary_en": (
             "For NGOs, universities, state and national government agencies and not-for-profit"
             " research institutions."

@@ -19,6 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
         parser.add_argument("--title", required=True)
+        parser.add_argument("--title-ja", default="", help="the title in Japanese")
         parser.add_argument("--valid-from", required=True, help="YYYY-MM-DD")
         parser.add_argument("--source", required=True)
         parser.add_argument("--source-url", default="")
@@ -36,6 +37,7 @@ class Command(BaseCommand):
                 name=path.name,
                 data=path.read_bytes(),
                 title=options["title"],
+                title_ja=options["title_ja"],
                 source=options["source"],
                 source_url=options["source_url"],
                 valid_from=valid_from,
