@@ -391,6 +391,28 @@ def test_end_before_start_is_reported_on_the_end(programme):
     assert problems(report) == [(2, "end", "The end must be after the start.")]
 
 
+def test_a_published_row_with_placeholder_text_is_refused_as_in_the_back_office(
+    programme, japan_pavilion
+):
+    report = run(
+        programme,
+        row(title_en="TBD: opening talk", summary_ja="Lorem ipsum dolor sit amet"),
+        row(external_id="S2", status="draft", title_en="TBD", venue="Japan Pavilion"),
+    )
+
+    found = problems(report)
+    assert [(r, column) for r, column, _message in found] == [(2, "title_en"), (2, "summary_ja")]
+    assert "placeholder text: “TBD”" in found[0][2]
+    assert "placeholder text: “Lorem”" in found[1][2]
+    assert not Session.objects.exists()  # all or nothing
+
+
+def test_a_published_row_without_its_japanese_title_is_refused(programme):
+    report = run(programme, row(title_ja=""))
+
+    assert [(r, column) for r, column, _message in problems(report)] == [(2, "title_ja")]
+
+
 def test_an_unknown_venue_is_reported(programme):
     report = run(programme, row(venue="Main hall"))
     assert problems(report) == [

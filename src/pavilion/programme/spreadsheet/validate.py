@@ -31,6 +31,7 @@ from pavilion.core.timefmt import (
     local_to_utc,
     zone,
 )
+from pavilion.pages.guard import content_problems
 
 from .. import services
 from ..models import (
@@ -491,6 +492,18 @@ class Checker:
         for key in ("title_en", "title_ja"):
             for message in field_errors(Session, key, c.get(key)):
                 self.problem(n, key, message)
+        if row.status == Session.Status.PUBLISHED and (c.get("title_en") or c.get("title_ja")):
+            # The publishing guard, as in the back office: no placeholder text, no
+            # missing translation, no hand-typed member figure in a published session.
+            texts = {
+                key: c[key]
+                for key in ("title_en", "title_ja", "summary_en", "summary_ja")
+                if key in c
+            }
+            reported = {p.column for p in self.problems if p.row == n}
+            for problem in content_problems(Session(), texts):
+                if self.headers.get(problem.field, problem.field) not in reported:
+                    self.problem(n, problem.field, problem.message)
         if c.get("recording"):
             for message in field_errors(Session, "recording_url", c["recording"]):
                 self.problem(n, "recording", message)
