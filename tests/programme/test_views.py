@@ -6,6 +6,7 @@ import re
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from pavilion.programme.models import Participation, Session, SessionHost, SessionLink
 from tests.factories import (
@@ -357,6 +358,34 @@ def test_home_shows_the_featured_pavilion(client, event, pavilion):
     assert "UN-Habitat" in page
     assert "about 100 m²" in page
     assert "This event is over" in page
+
+
+def test_home_of_a_past_event_shows_upcoming_sessions_elsewhere_within_ten_queries(
+    client, event, pavilion
+):
+    later = EventFactory(
+        slug="climate-week",
+        name_en="Climate Week",
+        start_date=timezone.localdate() + dt.timedelta(days=20),
+        end_date=timezone.localdate() + dt.timedelta(days=25),
+    )
+    venue = VenueFactory(event=later, slug="hall")
+    for n in range(3):
+        make_session(
+            later,
+            venue,
+            n,
+            title_en=f"Coming talk {n}",
+            starts_at=timezone.now() + dt.timedelta(days=21, hours=n),
+            ends_at=timezone.now() + dt.timedelta(days=21, hours=n, minutes=50),
+        )
+
+    count = query_count(client, "/en/")
+    page = text_of(client.get("/en/"))
+
+    assert "This event is over" in page
+    assert "Coming talk 0" in page and "Coming talk 2" in page
+    assert count <= 10
 
 
 def test_speaker_and_organisation_pages(client, event, pavilion):

@@ -9,13 +9,22 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from pavilion.core.i18n import BilingualMixin
 
-from .models import Event, Organisation, Participation, Person, Session, SessionHost, Venue
+from .models import (
+    Event,
+    Organisation,
+    Participation,
+    Person,
+    Session,
+    SessionHost,
+    Venue,
+    VenuePartner,
+)
 
 PUBLIC_STATUSES = (Session.Status.PUBLISHED, Session.Status.CANCELLED)
 
@@ -239,8 +248,9 @@ def upcoming_rows(*, event: Event | None = None, limit: int = 6) -> list[Listing
     if event is not None:
         return listing_rows(queryset=qs.filter(event=event), events={event.pk: event}, limit=limit)
     qs = qs.filter(event__is_public=True)
-    event_ids = set(qs.order_by(*LISTING_ORDER).values_list("event_id", flat=True)[:limit])
-    events = Event.objects.in_bulk(event_ids)
+    # The events of the first rows, found in the same query as their ids.
+    firsts = qs.order_by(*LISTING_ORDER).values("event_id")[:limit]
+    events = {e.pk: e for e in Event.objects.filter(pk__in=firsts)}
     return listing_rows(queryset=qs, events=events, limit=limit)
 
 
@@ -258,9 +268,17 @@ def session_get_public(*, event: Event, slug: str) -> Session:
 
 
 def venue_ours(*, event: Event) -> Venue | None:
+    """Our venue, with its partners and aims, and ``has_networking_tables`` (whether its
+    networking area takes bookings) read in the same query as the venue."""
+    tables = Venue._meta.get_field("networking_tables").related_model
     return (
         Venue.objects.filter(event=event, is_ours=True)
-        .prefetch_related("partners__organisation", "aims")
+        .annotate(has_networking_tables=Exists(tables.objects.filter(venue=OuterRef("pk"))))
+        .prefetch_related(
+            # The partners with their organisations in one query, not two.
+            Prefetch("partners", queryset=VenuePartner.objects.select_related("organisation")),
+            "aims",
+        )
         .first()
     )
 

@@ -43,12 +43,13 @@ def home(request: HttpRequest) -> HttpResponse:
         zones = display_zones(event, viewer_zone)
         fn = footnoter()
         venue = selectors.venue_ours(event=event)
-        upcoming = selectors.upcoming_rows(event=event)
+        is_over = event.end_date < timezone.localdate(timezone=event.tzinfo)
+        upcoming = [] if is_over else selectors.upcoming_rows(event=event)
         upcoming_elsewhere = [] if upcoming else selectors.upcoming_rows()
         context.update(
             venue=venue,
             dates=format_date_range(event.start_date, event.end_date, lang),
-            is_over=event.end_date < timezone.localdate(timezone=event.tzinfo),
+            is_over=is_over,
             description=fn.mark(venue.tr("description", lang)) if venue else "",
             networking=fn.mark(venue.tr("networking_area", lang)) if venue else "",
             aims=[fn.mark(aim.tr("text", lang)) for aim in venue.aims.all()] if venue else [],
