@@ -114,10 +114,14 @@ def test_the_whole_review_with_audit_entries_and_mails(schedules, staff):
         "note": "Please send the council's resolution.",
     }
     assert entry.actor == staff
-    welcome = mail.outbox[-1]
+    [welcome] = [m for m in mail.outbox if "Welcome" in m.subject]
     assert welcome.to == [application.contact_email]
-    assert "Welcome" in welcome.subject
     assert "Welcome!" in welcome.body
+    # The invoice the welcome mail announces follows it, with its PDF.
+    invoice_mail = mail.outbox[-1]
+    assert mail.outbox.index(welcome) < mail.outbox.index(invoice_mail)
+    assert "Invoice" in invoice_mail.subject
+    assert "application/pdf" in invoice_mail.message().as_string()
 
 
 def test_approval_creates_the_member_and_its_first_invoice(schedules, staff):

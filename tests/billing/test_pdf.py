@@ -38,7 +38,7 @@ def _pdf_tool(tool, path, *args):
     ).stdout
 
 
-def test_japanese_invoice_pdf_embeds_noto_cjk_and_shows_name_and_amount(
+def test_japanese_invoice_pdf_embeds_both_faces_and_shows_name_and_amount(
     schedules, tmp_path, no_missing_glyphs
 ):
     member = MemberFactory(
@@ -50,8 +50,8 @@ def test_japanese_invoice_pdf_embeds_noto_cjk_and_shows_name_and_amount(
 
     fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True)
     rows = [line.split() for line in fonts.stdout.splitlines()[2:]]
-    cjk = [row for row in rows if "Noto-Sans-CJK-JP" in row[0] or "NotoSansCJK" in row[0]]
-    assert cjk, fonts.stdout
+    # Subset names ("ABCDEF+IPAPGothic"): a Japanese invoice is set in IPA P Gothic only.
+    assert [row[0].partition("+")[2] for row in rows] == ["IPAPGothic"], fonts.stdout
     # Columns from the end: emb sub uni object-number generation.
     assert all(row[-5] == "yes" for row in rows), fonts.stdout
 
@@ -72,11 +72,30 @@ def test_english_invoice_pdf_shows_total_reasons_and_payment_instructions(
     path = tmp_path / "invoice.pdf"
     path.write_bytes(invoice_pdf_bytes(invoice))
     text = " ".join(_pdf_tool("pdftotext", path).split())
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True)
+    # An English invoice needs no Japanese glyph: only the small Latin face is embedded.
+    assert [line.split()[0].partition("+")[2] for line in fonts.stdout.splitlines()[2:]] == [
+        "DejaVu-Sans"
+    ], fonts.stdout
     assert "Freiburg im Breisgau" in text
     assert "€1,680.00" in text
     assert "200,001–300,000 inhabitants" in text
     assert "High income" in text
     assert "Please quote the invoice number 2027-0001" in text
+
+
+def test_english_invoice_of_a_member_named_only_in_japanese_has_every_glyph(
+    schedules, tmp_path, no_missing_glyphs
+):
+    member = MemberFactory(name_en="", name_ja="北九州市", country="JP", population=900_000)
+    invoice = invoice_issue(member=member, year=2027)
+    path = tmp_path / "invoice.pdf"
+    path.write_bytes(invoice_pdf_bytes(invoice))
+    assert "北九州市" in _pdf_tool("pdftotext", path)
+    fonts = subprocess.run(["pdffonts", str(path)], check=True, capture_output=True, text=True)
+    # Latin text in DejaVu Sans, the name in IPA P Gothic: both embedded.
+    names = {line.split()[0].partition("+")[2] for line in fonts.stdout.splitlines()[2:]}
+    assert names == {"DejaVu-Sans", "IPAPGothic"}, fonts.stdout
 
 
 def test_render_task_stores_pdf_privately_and_records_when(schedules, private_dir):

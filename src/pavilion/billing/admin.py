@@ -24,6 +24,7 @@ from pavilion.core.i18n import current_lang
 from . import selectors, services
 from .forms import PaymentForm, VoidForm
 from .models import Invoice, InvoiceCounter, InvoiceLine, Payment, ReminderLog
+from .pdf import invoice_pdf_store
 from .presenters import money
 from .tasks import invoice_render_pdf
 
@@ -94,12 +95,13 @@ class InvoiceAdmin(admin.ModelAdmin):
         "payment_status",
         "due_on",
         "has_pdf",
+        "mail_status",
     ]
     list_filter = [PaymentStatusFilter, "year", "currency", "language"]
     search_fields = ["number", "member__name_en", "member__name_ja", "member__slug"]
     date_hierarchy = "issued_on"
     inlines = [InvoiceLineInline, PaymentInline, ReminderInline]
-    actions = ["render_pdfs"]
+    actions = ["render_pdfs", "send_again"]
     fields = [
         "number",
         "member",
@@ -114,6 +116,9 @@ class InvoiceAdmin(admin.ModelAdmin):
         "issued_by",
         "pdf_link",
         "rendered_at",
+        "mail_status",
+        "mailed_at",
+        "mailed_to",
         "voided_at",
         "void_reason",
         "staff_actions",
@@ -146,6 +151,10 @@ class InvoiceAdmin(admin.ModelAdmin):
     def has_pdf(self, obj: Invoice) -> bool:
         return bool(obj.pdf)
 
+    @admin.display(description=_("e-mail"))
+    def mail_status(self, obj: Invoice) -> str:
+        return selectors.invoice_mail_status(obj)
+
     @admin.display(description=_("PDF"))
     def pdf_link(self, obj: Invoice) -> str:
         url = reverse("billing:invoice_pdf", kwargs={"number": obj.number})
@@ -177,6 +186,53 @@ class InvoiceAdmin(admin.ModelAdmin):
             )
             % {"count": len(ids)},
         )
+
+    @admin.action(description=_("Send the selected invoices to their members again"))
+    def send_again(self, request: HttpRequest, queryset) -> None:
+        outcomes: dict[str, int] = {}
+        for invoice in queryset.select_related("member"):
+            if invoice.voided_at is None and (not invoice.pdf or invoice.rendered_at is None):
+                invoice_pdf_store(invoice_id=invoice.pk)  # not rendered yet: now, then mail
+            outcome = services.invoice_mail_send(
+                invoice_id=invoice.pk, again=True, actor=request.user
+            )
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+        sent = outcomes.pop(services.MailOutcome.SENT, 0)
+        if sent:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d invoice was sent again.",
+                    "%(count)d invoices were sent again.",
+                    sent,
+                )
+                % {"count": sent},
+                messages.SUCCESS,
+            )
+        no_address = outcomes.pop(services.MailOutcome.NO_ADDRESS, 0)
+        if no_address:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d invoice was not sent: its member has no e-mail address.",
+                    "%(count)d invoices were not sent: their members have no e-mail address.",
+                    no_address,
+                )
+                % {"count": no_address},
+                messages.WARNING,
+            )
+        others = sum(outcomes.values())
+        if others:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d invoice was not sent: it is void or has no PDF.",
+                    "%(count)d invoices were not sent: they are void or have no PDF.",
+                    others,
+                )
+                % {"count": others},
+                messages.WARNING,
+            )
 
     def get_urls(self):
         urls = [

@@ -74,6 +74,13 @@ class Invoice(TimeStampedModel):
     )
     pdf = models.FileField(_("PDF"), storage=private_storage, upload_to="invoices/", blank=True)
     rendered_at = models.DateTimeField(_("PDF rendered at"), null=True, blank=True)
+    mailed_at = models.DateTimeField(
+        _("mailed at"),
+        null=True,
+        blank=True,
+        help_text=_("When the invoice was last e-mailed to the member, with its PDF."),
+    )
+    mailed_to = models.CharField(_("mailed to"), max_length=300, blank=True)
     voided_at = models.DateTimeField(_("voided at"), null=True, blank=True)
     void_reason = models.TextField(_("reason for voiding"), blank=True)
 

@@ -1,4 +1,5 @@
-"""Billing mail: dues reminders, in the member's language, with the invoice's PDF."""
+"""Billing mail: the invoice itself and dues reminders, in the member's language,
+with the invoice's PDF attached."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.utils import translation
 
 from pavilion.core.mail import render_mail
 
+from . import conf
 from .models import Invoice
 from .pdf import invoice_pdf_name
 from .presenters import money
@@ -47,4 +49,24 @@ def reminder_message(*, invoice: Invoice, kind: str, balance: Decimal, to: str) 
             "has_pdf": bool(attachments),
         }
     subject, text, html = render_mail(TEMPLATES % kind, context, lang)
+    return {"to": [to], "subject": subject, "body": text, "html": html, "attachments": attachments}
+
+
+def invoice_message(*, invoice: Invoice, to: str) -> dict:
+    """The arguments of ``mail_enqueue`` for the invoice itself: number, amount, due
+    date and how to pay, with the PDF attached (no attachment when it cannot be read)."""
+    lang = invoice.language
+    member = invoice.member
+    attachments = _pdf_attachment(invoice)
+    with translation.override(lang):
+        context = {
+            "invoice": invoice,
+            "member_name": str(member.tr("name", lang)),
+            "contact_name": member.contact_name,
+            "number": invoice.number,
+            "year": invoice.year,
+            "total": money(invoice.total, invoice.currency, lang),
+            "payment_instructions": conf.payment_instructions(lang),
+        }
+    subject, text, html = render_mail("billing/mail/invoice", context, lang)
     return {"to": [to], "subject": subject, "body": text, "html": html, "attachments": attachments}

@@ -38,7 +38,8 @@ def fee_basis(invoice: Invoice, lang: str) -> dict:
     return {
         "band": quote.get(f"band_label_{lang}") or quote.get(f"band_label_{other}") or "",
         "income_group": income_group_label(quote.get("income_group")),
-        "snapshot_title": snapshot.get("title", ""),
+        "snapshot_title": (snapshot.get("title_ja") if lang == "ja" else "")
+        or snapshot.get("title", ""),
         "snapshot_date": snapshot.get("valid_from", ""),
         "reasons": quote.get(f"reasons_{lang}") or quote.get(f"reasons_{other}") or [],
         "is_example": bool(quote.get("is_example")),

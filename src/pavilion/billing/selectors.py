@@ -67,6 +67,29 @@ class PaymentStatus:
     }
 
 
+def invoice_mail_status(invoice: Invoice) -> str:
+    """Whether the invoice has been e-mailed, in words for staff ("not sent: no
+    address" when the member has neither a billing nor a contact address)."""
+    from django.utils.formats import date_format
+
+    if invoice.voided_at is not None:
+        return str(_("Void: not sent"))
+    if invoice.mailed_at is not None:
+        return str(
+            _("Sent on %(date)s to %(address)s")
+            % {
+                "date": date_format(timezone.localtime(invoice.mailed_at), "DATE_FORMAT"),
+                "address": invoice.mailed_to,
+            }
+        )
+    member = invoice.member
+    if not (member.billing_email or member.contact_email or "").strip():
+        return str(_("Not sent: no address"))
+    if invoice.rendered_at is None:
+        return str(_("Not sent yet: waiting for the PDF"))
+    return str(_("Not sent yet"))
+
+
 @dataclass(frozen=True)
 class Standing:
     status: str

@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from pavilion.core.audit import audit_log
 from pavilion.core.mail import mail_enqueue
+from pavilion.core.queue import task_enqueue_after_commit
 from pavilion.membership.models import Member
 
 from .conf import due_days
@@ -103,10 +104,13 @@ def invoice_issue(
     year: int,
     actor: Any = None,
     issued_on: dt.date | None = None,
+    render: bool = True,
 ) -> Invoice:
     """Issue ``member``'s dues invoice for ``year``, or return the one it already has
     (unchanged, consuming no number). Raises ValidationError when no fee can be
-    computed for the member. The PDF is rendered in the background after the commit."""
+    computed for the member. The PDF is rendered in the background after the commit,
+    and the invoice mailed then; ``render=False`` leaves the queueing to the caller
+    (``dues_issue`` queues the rendering in batches)."""
     existing = _current_invoice(member=member, year=year)
     if existing is not None:
         return existing
@@ -162,7 +166,8 @@ def invoice_issue(
                 "currency": invoice.currency,
             },
         )
-        transaction.on_commit(partial(_queue_render, invoice_id=invoice.pk))
+        if render:
+            transaction.on_commit(partial(_queue_render, invoice_id=invoice.pk))
     return invoice
 
 
@@ -174,6 +179,23 @@ def _queue_render(*, invoice_id: int) -> None:
     except Exception:
         # The invoice is committed; its PDF can be rendered later (issue_dues --render).
         logger.exception("Invoice PDF not queued: invoice %s", invoice_id)
+
+
+def invoices_queue_render(*, invoice_ids: list[int]) -> int:
+    """Queue the rendering (and first mailing) of these invoices in batches of
+    ``RENDER_BATCH``, one task each; returns how many tasks were queued."""
+    from .tasks import RENDER_BATCH, invoices_render_pdfs
+
+    queued = 0
+    for start in range(0, len(invoice_ids), RENDER_BATCH):
+        batch = list(invoice_ids[start : start + RENDER_BATCH])
+        # After the commit (at once outside a transaction); a failure to queue is
+        # logged: the invoices are issued, and `issue_dues YEAR --render` queues again.
+        task_enqueue_after_commit(
+            invoices_render_pdfs, what=f"invoice PDFs {batch}", invoice_ids=batch
+        )
+        queued += 1
+    return queued
 
 
 def invoice_void(*, invoice: Invoice, reason: str, actor: Any = None) -> Invoice:
@@ -284,6 +306,80 @@ def member_billing_address(member: Member) -> str:
     return (member.billing_email or member.contact_email or "").strip()
 
 
+class MailOutcome:
+    """What ``invoice_mail_send`` did."""
+
+    SENT = "sent"
+    ALREADY = "already_mailed"
+    VOID = "void"
+    NO_ADDRESS = "no_address"
+    NO_PDF = "no_pdf"
+    GONE = "gone"
+
+
+def invoice_mail_send(
+    *,
+    invoice_id: int,
+    again: bool = False,
+    actor: Any = None,
+    now: dt.datetime | None = None,
+) -> str:
+    """E-mail the invoice to its member (billing address, else contact address) in
+    the invoice's language, with its PDF attached; returns a ``MailOutcome``.
+
+    Sent once: ``mailed_at`` is read and set under the invoice's row lock, so a
+    render task that runs twice, a PDF rendered again or two workers at once send
+    one mail. ``again=True`` (staff re-sending by hand) sends even when it was mailed
+    before. A void invoice, or one whose PDF is not rendered yet, is not mailed; a
+    member without an address is logged (staff see "not sent: no address")."""
+    from .notifications import invoice_message
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        invoice = (
+            Invoice.objects.select_for_update(of=("self",))
+            .select_related("member")
+            .filter(pk=invoice_id)
+            .first()
+        )
+        if invoice is None:
+            return MailOutcome.GONE
+        if invoice.voided_at is not None:
+            return MailOutcome.VOID
+        if invoice.mailed_at is not None and not again:
+            return MailOutcome.ALREADY
+        if not invoice.pdf or invoice.rendered_at is None:
+            return MailOutcome.NO_PDF
+        address = member_billing_address(invoice.member)
+        if not address:
+            logger.warning(
+                "Invoice not mailed: member %s has no e-mail address (invoice %s)",
+                invoice.member_id,
+                invoice.number,
+            )
+            return MailOutcome.NO_ADDRESS
+        message = invoice_message(invoice=invoice, to=address)
+        if not message["attachments"]:
+            return MailOutcome.NO_PDF
+        mail_enqueue(**message)
+        previous = invoice.mailed_at
+        invoice.mailed_at = now
+        invoice.mailed_to = address
+        invoice.save(update_fields=["mailed_at", "mailed_to", "updated_at"])
+        audit_log(
+            action=AUDIT % ("invoice.resent" if again else "invoice.mailed"),
+            target=invoice,
+            actor=actor,
+            data={
+                "from": previous.isoformat() if previous else None,
+                "to": "mailed",
+                "sent_to": address,
+                "language": invoice.language,
+            },
+        )
+    return MailOutcome.SENT
+
+
 def reminder_send(*, invoice: Invoice, kind: str, now: dt.datetime | None = None) -> bool:
     """Send the ``kind`` reminder (before or after the due date) for an unpaid invoice,
     once: the ``ReminderLog`` row, taken under the invoice's row lock and unique per
@@ -343,27 +439,41 @@ def dues_issue(
     actor: Any = None,
 ) -> DuesResult:
     """Issue ``year``'s invoice to every current member without one (each in its own
-    transaction, so one member's failure stops nobody else's invoice)."""
+    transaction, so one member's failure stops nobody else's invoice). The PDFs are
+    rendered, and the invoices mailed, by the worker: one task per ``RENDER_BATCH``
+    invoices."""
     from .selectors import current_members
+    from .tasks import RENDER_BATCH
 
     today = timezone.localdate()
     members = current_members(today=issued_on or today)
     has_invoice = Invoice.objects.filter(member=OuterRef("pk"), year=year, voided_at__isnull=True)
     result = DuesResult(already=members.filter(Exists(has_invoice)).count())
+    # Rendering is queued a batch at a time, as soon as a batch is complete, so the
+    # workers can start while the rest is being issued.
+    pending: list[int] = []
     for member in members.filter(~Exists(has_invoice)).order_by("pk").iterator(chunk_size=500):
         try:
             if dry_run:
                 quote = member_quote(member=member, year=year)
                 amount, currency = quote.amount, quote.currency
             else:
-                invoice = invoice_issue(member=member, year=year, actor=actor, issued_on=issued_on)
+                invoice = invoice_issue(
+                    member=member, year=year, actor=actor, issued_on=issued_on, render=False
+                )
                 amount, currency = invoice.total, invoice.currency
                 result.invoices.append(invoice.pk)
+                pending.append(invoice.pk)
+                if len(pending) >= RENDER_BATCH:
+                    invoices_queue_render(invoice_ids=pending)
+                    pending = []
         except ValidationError as error:
             result.failed.append((member, error))
             continue
         result.issued += 1
         result.totals[currency] = result.totals.get(currency, Decimal("0")) + amount
+    if pending:
+        invoices_queue_render(invoice_ids=pending)
     if not dry_run:
         logger.info(
             "Dues %s: %d issued, %d already had one, %d failed",

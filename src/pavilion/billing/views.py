@@ -56,6 +56,8 @@ def members_standing(request):
         }
         for member in members
     ]
+    for row in rows:
+        row["mail_status"] = selectors.invoice_mail_status(row["latest"]) if row["latest"] else ""
     counts = {key: 0 for key in selectors.StandingStatus.ORDER}
     for row in rows:
         counts[row["standing"].status] += 1
