@@ -86,6 +86,8 @@ def test_a_japanese_city_applies_and_the_secretariat_approves(
     expect(page.locator(".step-indicator")).to_have_text("手順 3／5：区分と人口")
     expect(page.locator(".application-category")).to_contain_text("正会員")
     expect(page.locator("#id_currency")).to_have_value("JPY")
+    # Once its script has started, the fee box follows what is typed.
+    expect(page.locator(".application-fee[data-live=on]")).to_have_count(1)
     page.locator("#id_population").fill("-3")
     expect(page.locator(".application-fee-body")).to_contain_text("マイナス")
     page.locator("#id_population").fill("48000")

@@ -88,12 +88,15 @@ def test_staff_upload_adds_a_snapshot_used_from_its_date(staff_client):
         {
             "file": SimpleUploadedFile("CLASS.xlsx", xlsx(GOOD)),
             "title": "World Bank FY2026",
+            "title_ja": "世界銀行の所得分類（2026会計年度）",
             "valid_from": "2025-07-01",
             "source": "World Bank, CLASS.xlsx",
         },
     )
     assert response.status_code == 302
     snapshot = IncomeSnapshot.objects.get(title="World Bank FY2026")
+    assert snapshot.title_in("ja") == "世界銀行の所得分類（2026会計年度）"
+    assert snapshot.title_in("en") == "World Bank FY2026"
     assert IncomeSnapshot.objects.count() == before + 1
     assert snapshot.valid_from == dt.date(2025, 7, 1)
     assert snapshot.uploaded_by is not None

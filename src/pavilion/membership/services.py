@@ -215,6 +215,7 @@ def income_snapshot_create(
         raise ValidationError(errors)
     snapshot = IncomeSnapshot(
         title=title.strip(),
+        title_ja=title_ja.strip(),
         source=source.strip(),
         source_url=source_url,
         valid_from=valid_from,

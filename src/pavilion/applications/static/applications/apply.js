@@ -52,4 +52,5 @@
     clearTimeout(timer);
     timer = setTimeout(update, 250);
   });
+  section.dataset.live = "on"; // the fee now follows what is typed
 })();

@@ -68,4 +68,5 @@
     clearTimeout(timer);
     timer = setTimeout(update, 50);
   });
+  form.dataset.live = "on"; // the result now follows what is typed
 })();
