@@ -15,6 +15,26 @@ VNU = (
     Path(__file__).resolve().parents[2] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 )
 
+
+def html_problems(files: list[str]) -> list[str]:
+    """The Nu Html Checker's errors in these files, one line each (skips the test when
+    Java or the checker is missing)."""
+    java = shutil.which("java")
+    if not java or not VNU.is_file():
+        pytest.skip("needs Java and the Nu Html Checker: run `npm ci` (see docs/development.md)")
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
+    return [
+        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}" for m in messages
+    ]
+
+
 PAGES = [
     "/{lang}/",
     "/{lang}/events/",
@@ -50,9 +70,6 @@ PAGES = [
 
 @pytest.mark.django_db
 def test_public_pages_are_valid_html(client, tmp_path):
-    java = shutil.which("java")
-    if not java or not VNU.is_file():
-        pytest.skip("needs Java and the Nu Html Checker: run `npm ci` (see docs/development.md)")
     call_command("load_demo", verbosity=0)
     files = []
     for lang in ("en", "ja"):
@@ -62,15 +79,4 @@ def test_public_pages_are_valid_html(client, tmp_path):
             path = tmp_path / f"{lang}-{n}.html"
             path.write_bytes(response.content)
             files.append(str(path))
-    result = subprocess.run(
-        [java, "-jar", str(VNU), "--errors-only", "--format", "json", *files],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    messages = json.loads(result.stderr or '{"messages": []}')["messages"]
-    problems = [
-        f"{Path(m.get('url', '')).name}:{m.get('lastLine')}: {m.get('message')}" for m in messages
-    ]
-    assert problems == []
+    assert html_problems(files) == []
