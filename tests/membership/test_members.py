@@ -9,7 +9,7 @@ from django.template import Context, Template
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 
-from pavilion.membership.demo import demo_load
+from pavilion.membership.demo import demo_load, demo_members
 from pavilion.membership.models import Category, Member, OrganisationKind
 from pavilion.membership.selectors import member_counts, members_phrase, round_down
 
@@ -164,3 +164,10 @@ def test_demo_load_is_idempotent():
     assert Member.objects.filter(is_example=True).count() == 30
     assert Member.objects.filter(is_listed=False).count() >= 2
     assert all("Example" in m.name_en and "例" in m.name_ja for m in Member.objects.all())
+
+
+def test_demo_members_have_an_example_address_so_their_invoices_can_be_mailed():
+    demo_members(today=dt.date(2026, 3, 2))
+
+    addresses = list(Member.objects.values_list("contact_email", flat=True))
+    assert addresses and all(a.endswith("@example.org") for a in addresses)

@@ -324,6 +324,8 @@ def demo_members(*, today: dt.date) -> int:
             language="ja" if country == "JP" else "en",
             currency="JPY" if country == "JP" else "EUR",
             joined_on=today - dt.timedelta(days=90 + 97 * index),
+            # example.org never receives mail: invoices and reminders can be tried safely.
+            contact_email=f"{slug}@example.org",
             is_listed=listed,
             is_example=True,
         )
