@@ -9,7 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from pavilion.membership.demo import EUR_HIGH, eur_bands, jpy_bands
-from pavilion.membership.fees import fee_quote, money
+from pavilion.membership.fees import fee_quote, fee_tables_read_once, money
 from pavilion.membership.models import IncomeSnapshot, OrganisationKind
 from pavilion.membership.services import income_snapshot_create
 
@@ -266,3 +266,22 @@ def test_to_json_is_json_with_amounts_as_strings_and_both_languages():
     assert any("世界銀行の所得グループ分類（2024会計年度）" in r for r in data["reasons_ja"])
     assert data["snapshot"]["title_ja"] == "世界銀行の所得グループ分類（2024会計年度）"
     assert data["amount_display"] == {"en": "€1,310", "ja": "€1,310"}
+
+
+def test_a_run_of_quotes_reads_the_fee_tables_once_and_gives_the_same_fees(
+    django_assert_max_num_queries,
+):
+    eur_schedule()
+    cases = [
+        {"country": country, "population": population, "kind": kind}
+        for country in ("JP", "KE", "DE")
+        for population in (50_000, 50_001, 2_000_000)
+        for kind in ("local_government", "regional_government")
+    ] + [{"country": "JP", "population": None, "kind": "ngo"}] * 3
+    alone = [quote(**case).to_json() for case in cases]
+
+    # schedule, classification, every country's group, two band tables, one flat fee
+    with django_assert_max_num_queries(6), fee_tables_read_once():
+        in_a_run = [quote(**case).to_json() for case in cases]
+
+    assert in_a_run == alone

@@ -442,8 +442,9 @@ def dues_issue(
     transaction, so one member's failure stops nobody else's invoice). The PDFs are
     rendered, and the invoices mailed, by the worker: one task per ``RENDER_BATCH``
     invoices."""
+    from pavilion.membership.fees import fee_tables_read_once
+
     from .selectors import current_members
-    from .tasks import RENDER_BATCH
 
     today = timezone.localdate()
     members = current_members(today=issued_on or today)
@@ -452,7 +453,43 @@ def dues_issue(
     # Rendering is queued a batch at a time, as soon as a batch is complete, so the
     # workers can start while the rest is being issued.
     pending: list[int] = []
-    for member in members.filter(~Exists(has_invoice)).order_by("pk").iterator(chunk_size=500):
+    # The fee tables (schedule, classification, bands) are read once for the whole run.
+    with fee_tables_read_once():
+        _dues_issue_each(
+            members=members.filter(~Exists(has_invoice)).order_by("pk"),
+            year=year,
+            dry_run=dry_run,
+            issued_on=issued_on,
+            actor=actor,
+            result=result,
+            pending=pending,
+        )
+    if pending:
+        invoices_queue_render(invoice_ids=pending)
+    if not dry_run:
+        logger.info(
+            "Dues %s: %d issued, %d already had one, %d failed",
+            year,
+            result.issued,
+            result.already,
+            len(result.failed),
+        )
+    return result
+
+
+def _dues_issue_each(
+    *,
+    members,
+    year: int,
+    dry_run: bool,
+    issued_on: dt.date | None,
+    actor: Any,
+    result: DuesResult,
+    pending: list[int],
+) -> None:
+    from .tasks import RENDER_BATCH
+
+    for member in members.iterator(chunk_size=500):
         try:
             if dry_run:
                 quote = member_quote(member=member, year=year)
@@ -465,24 +502,13 @@ def dues_issue(
                 result.invoices.append(invoice.pk)
                 pending.append(invoice.pk)
                 if len(pending) >= RENDER_BATCH:
-                    invoices_queue_render(invoice_ids=pending)
-                    pending = []
+                    invoices_queue_render(invoice_ids=list(pending))
+                    pending.clear()
         except ValidationError as error:
             result.failed.append((member, error))
             continue
         result.issued += 1
         result.totals[currency] = result.totals.get(currency, Decimal("0")) + amount
-    if pending:
-        invoices_queue_render(invoice_ids=pending)
-    if not dry_run:
-        logger.info(
-            "Dues %s: %d issued, %d already had one, %d failed",
-            year,
-            result.issued,
-            result.already,
-            len(result.failed),
-        )
-    return result
 
 
 def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -210,6 +212,33 @@ def schedule_bands(schedule: FeeSchedule) -> list[tuple[PopulationBand, int, int
     return result
 
 
+# Reading the tables once for a whole run
+
+_TABLES: ContextVar[dict | None] = ContextVar("pavilion_fee_tables", default=None)
+
+
+@contextmanager
+def fee_tables_read_once():
+    """Within the block, ``fee_quote`` reads each schedule, classification, country's
+    income group, band table and flat fee once and reuses it: for a run over thousands
+    of members (``issue_dues``), where these tables do not change. Outside such a block
+    every quote reads the tables afresh."""
+    token = _TABLES.set({})
+    try:
+        yield
+    finally:
+        _TABLES.reset(token)
+
+
+def _once(key: tuple, read):
+    tables = _TABLES.get()
+    if tables is None:
+        return read()
+    if key not in tables:
+        tables[key] = read()
+    return tables[key]
+
+
 # Finding the schedule and the snapshot
 
 
@@ -339,7 +368,10 @@ def fee_quote(
     if not currency:
         errors["currency"] = [_("Choose a currency.")]
     else:
-        schedule = schedule_in_force(currency=currency, year=year, today=today)
+        schedule = _once(
+            ("schedule", currency, year, today if year is None else None),
+            lambda: schedule_in_force(currency=currency, year=year, today=today),
+        )
         if schedule is None:
             if year is None:
                 message = _("There is no published fee schedule in %(currency)s.") % {
@@ -378,13 +410,22 @@ def fee_quote(
     )
 
     if banded:
-        snapshot = snapshot_in_force(on=today)
+        snapshot = _once(("snapshot", today), lambda: snapshot_in_force(on=today))
         if snapshot is None:
             raise ValidationError(
                 {"country": [_("No income classification of countries has been loaded yet.")]}
             )
-        income = CountryIncome.objects.filter(snapshot=snapshot, country=country).first()
-        if income is None:
+        if _TABLES.get() is None:
+            income = CountryIncome.objects.filter(snapshot=snapshot, country=country).first()
+            group = income.group if income is not None else None
+        else:  # every country's group at once
+            group = _once(
+                ("groups", snapshot.pk),
+                lambda: dict(
+                    CountryIncome.objects.filter(snapshot=snapshot).values_list("country", "group")
+                ),
+            ).get(country)
+        if group is None:
             raise ValidationError(
                 {
                     "country": [
@@ -400,11 +441,15 @@ def fee_quote(
                     ]
                 }
             )
-        group = income.group
         # One query: this group's amount in every band, with the bands' bounds.
-        rows = sorted(
-            BandAmount.objects.filter(band__schedule=schedule, group=group).select_related("band"),
-            key=lambda a: (a.band.upper_bound is None, a.band.upper_bound or 0),
+        rows = _once(
+            ("bands", schedule.pk, group),
+            lambda: sorted(
+                BandAmount.objects.filter(band__schedule=schedule, group=group).select_related(
+                    "band"
+                ),
+                key=lambda a: (a.band.upper_bound is None, a.band.upper_bound or 0),
+            ),
         )
         found = amount_row = None
         lower = 1
@@ -461,7 +506,10 @@ def fee_quote(
             )
         )
     else:
-        flat = FlatFee.objects.filter(schedule=schedule, kind=kind).first()
+        flat = _once(
+            ("flat", schedule.pk, kind),
+            lambda: FlatFee.objects.filter(schedule=schedule, kind=kind).first(),
+        )
         if flat is None:
             raise ValidationError(
                 {
