@@ -201,8 +201,9 @@ def test_an_ineligible_kind_is_refused_with_the_reason(client):
     response = _start(client, STEP1 | {"kind": "business"})
     html = response.content.decode()
     assert response.status_code == 400
-    assert "Organisations of this kind cannot join." in html
+    assert "Businesses cannot join as members or associate partners" in html
     assert "associate partnership for NGOs" in html
+    assert "sponsor or event partner" in html
     assert not Application.objects.exists()
 
 

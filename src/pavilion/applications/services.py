@@ -41,6 +41,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from pavilion.core.audit import audit_log
+from pavilion.membership.fees import ineligible_message
 from pavilion.membership.models import ELIGIBILITY, Category, Member
 
 from . import documents
@@ -103,21 +104,12 @@ def category_for(kind: str) -> str | None:
     return str(category) if category else None
 
 
-def ineligible_reason(kind: str) -> str:
-    """Why an organisation of this kind cannot join, in a sentence the applicant can act on."""
-    return _(
-        "Organisations of this kind cannot join. Full membership is for local and regional "
-        "governments, membership for national and subnational associations of local "
-        "governments, and associate partnership for NGOs, universities, state and national "
-        "government agencies and not-for-profit research institutions. If you would like to "
-        "work with us in another way, please write to us through the contact page."
-    )
-
-
 def _check_kind(kind: str) -> str:
     category = category_for(kind)
     if category is None:
-        raise ValidationError({"kind": ValidationError(ineligible_reason(kind), code="ineligible")})
+        raise ValidationError(
+            {"kind": ValidationError(ineligible_message(kind), code="ineligible")}
+        )
     return category
 
 
