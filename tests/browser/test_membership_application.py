@@ -69,7 +69,9 @@ def test_a_japanese_city_applies_and_the_secretariat_approves(
     page.locator("#id_locality").fill("川口湾")
     page.locator("#id_contact_email").fill("kokusai@kawaguchi-bay.example.jp")
     page.get_by_role("button", name="保存して次へ").click()
-    expect(page.locator("#id_kind_error")).to_contain_text("企業は会員にも賛助パートナーにもなれません")
+    expect(page.locator("#id_kind_error")).to_contain_text(
+        "企業は会員にも賛助パートナーにもなれません"
+    )
     expect(page.locator("#id_name_ja")).to_have_value("例：川口湾市")
     page.locator("#id_kind").select_option("local_government")
     page.get_by_role("button", name="保存して次へ").click()
