@@ -17,9 +17,9 @@ the member's invoice for the year is looked up again, so two simultaneous issues
 for the same member give one invoice and consume one number.
 
 Everything here is safe inside the caller's transaction (an application's
-approval creates the member and its first invoice in one transaction): work
-after the commit — rendering the PDF, sending mail — is queued with
-``transaction.on_commit``, so nothing happens for a write that rolled back.
+approval creates the member and its first invoice in one transaction): the
+rendering of the PDF and the mail are queued with ``core.queue`` and exist only
+if that transaction commits, so nothing happens for a write that rolled back.
 """
 
 from __future__ import annotations
@@ -29,7 +29,6 @@ import datetime as dt
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import partial
 from typing import Any
 
 from django.conf import settings
@@ -167,18 +166,14 @@ def invoice_issue(
             },
         )
         if render:
-            transaction.on_commit(partial(_queue_render, invoice_id=invoice.pk))
+            # The invoice is committed with its task or not at all; a PDF that could
+            # not be queued is rendered later (issue_dues YEAR --render).
+            from .tasks import invoice_render_pdf
+
+            task_enqueue_after_commit(
+                invoice_render_pdf, what=f"invoice PDF {invoice.pk}", invoice_id=invoice.pk
+            )
     return invoice
-
-
-def _queue_render(*, invoice_id: int) -> None:
-    from .tasks import invoice_render_pdf
-
-    try:
-        invoice_render_pdf.enqueue(invoice_id=invoice_id)
-    except Exception:
-        # The invoice is committed; its PDF can be rendered later (issue_dues --render).
-        logger.exception("Invoice PDF not queued: invoice %s", invoice_id)
 
 
 def invoices_queue_render(*, invoice_ids: list[int]) -> int:
@@ -445,6 +440,7 @@ def dues_issue(
     from pavilion.membership.fees import fee_tables_read_once
 
     from .selectors import current_members
+    from .tasks import RENDER_BATCH
 
     today = timezone.localdate()
     members = current_members(today=issued_on or today)
@@ -455,15 +451,26 @@ def dues_issue(
     pending: list[int] = []
     # The fee tables (schedule, classification, bands) are read once for the whole run.
     with fee_tables_read_once():
-        _dues_issue_each(
-            members=members.filter(~Exists(has_invoice)).order_by("pk"),
-            year=year,
-            dry_run=dry_run,
-            issued_on=issued_on,
-            actor=actor,
-            result=result,
-            pending=pending,
-        )
+        for member in members.filter(~Exists(has_invoice)).order_by("pk").iterator(chunk_size=500):
+            try:
+                if dry_run:
+                    quote = member_quote(member=member, year=year)
+                    amount, currency = quote.amount, quote.currency
+                else:
+                    invoice = invoice_issue(
+                        member=member, year=year, actor=actor, issued_on=issued_on, render=False
+                    )
+                    amount, currency = invoice.total, invoice.currency
+                    result.invoices.append(invoice.pk)
+                    pending.append(invoice.pk)
+                    if len(pending) >= RENDER_BATCH:
+                        invoices_queue_render(invoice_ids=pending)
+                        pending.clear()
+            except ValidationError as error:
+                result.failed.append((member, error))
+                continue
+            result.issued += 1
+            result.totals[currency] = result.totals.get(currency, Decimal("0")) + amount
     if pending:
         invoices_queue_render(invoice_ids=pending)
     if not dry_run:
@@ -475,40 +482,6 @@ def dues_issue(
             len(result.failed),
         )
     return result
-
-
-def _dues_issue_each(
-    *,
-    members,
-    year: int,
-    dry_run: bool,
-    issued_on: dt.date | None,
-    actor: Any,
-    result: DuesResult,
-    pending: list[int],
-) -> None:
-    from .tasks import RENDER_BATCH
-
-    for member in members.iterator(chunk_size=500):
-        try:
-            if dry_run:
-                quote = member_quote(member=member, year=year)
-                amount, currency = quote.amount, quote.currency
-            else:
-                invoice = invoice_issue(
-                    member=member, year=year, actor=actor, issued_on=issued_on, render=False
-                )
-                amount, currency = invoice.total, invoice.currency
-                result.invoices.append(invoice.pk)
-                pending.append(invoice.pk)
-                if len(pending) >= RENDER_BATCH:
-                    invoices_queue_render(invoice_ids=list(pending))
-                    pending.clear()
-        except ValidationError as error:
-            result.failed.append((member, error))
-            continue
-        result.issued += 1
-        result.totals[currency] = result.totals.get(currency, Decimal("0")) + amount
 
 
 def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
