@@ -99,10 +99,17 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# SQLite: writers take the lock when their transaction begins and wait up to 20 s
+# for another writer; WAL mode lets the worker and the site read meanwhile.
+SQLITE_OPTIONS = {
+    "transaction_mode": "IMMEDIATE",
+    "timeout": 20,
+    "init_command": "PRAGMA journal_mode=WAL;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("PAVILION_TEST_DB_NAME") or None}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
