@@ -75,6 +75,38 @@ def test_issue_dues_goes_on_past_a_member_without_fee_and_fails_at_the_end(sched
     assert not bad.invoices.exists()
 
 
+def test_issue_dues_numbers_batches_without_gaps_and_queues_one_render_per_batch(
+    schedules, monkeypatch
+):
+    from pavilion.billing import services, tasks
+
+    monkeypatch.setattr(tasks, "RENDER_BATCH", 3)
+    batches = []
+    monkeypatch.setattr(
+        services, "invoices_queue_render", lambda invoice_ids: batches.append(invoice_ids)
+    )
+    members = [MemberFactory() for _ in range(7)]
+    invoice_issue(member=members[4], year=2027)  # has one already: number 1
+    MemberFactory(slug="nowhere-town", country="FR")  # no fee: fails, takes no number
+    with pytest.raises(CommandError, match="1 member"):
+        call_command("issue_dues", "2027", stdout=StringIO(), stderr=StringIO())
+
+    invoices = list(Invoice.objects.order_by("sequence"))
+    assert [invoice.sequence for invoice in invoices] == list(range(1, 8))
+    assert [invoice.number for invoice in invoices[:2]] == ["2027-0001", "2027-0002"]
+    # Members in the order they were read, each once; every new one is audited.
+    assert [invoice.member_id for invoice in invoices[1:]] == [
+        m.pk for m in members if m is not members[4]
+    ]
+    assert all(invoice.lines.count() == 1 for invoice in invoices)
+    issued = AuditEntry.objects.filter(action="pavilion.billing.invoice.issued")
+    assert sorted(int(pk) for pk in issued.values_list("object_id", flat=True)) == sorted(
+        invoice.pk for invoice in invoices
+    )
+    # Six new invoices in two batches of three, each queued for rendering as a whole.
+    assert batches == [[invoice.pk for invoice in invoices[1:4]], [i.pk for i in invoices[4:]]]
+
+
 def _unpaid(language="en", **kwargs):
     member = MemberFactory(language=language, **kwargs)
     return invoice_issue(member=member, year=2027, issued_on=dt.date(2027, 1, 5))  # due 4 Feb

@@ -7,7 +7,8 @@ duplicate, even when invoices are issued at the same moment by several servers.
 ``invoice_issue`` takes the year's ``InvoiceCounter`` row with
 ``SELECT … FOR UPDATE`` inside the transaction (creating the row first when the
 year has none, safely against a concurrent creator), adds one, and creates the
-invoice in the same transaction. A second issuer waits on the lock until the
+invoice in the same transaction (``dues_issue`` does the same for 50 invoices at
+a time, in one transaction per batch). A second issuer waits on the lock until the
 first commits or rolls back; a rolled-back issue rolls the counter back too, so
 its number is taken by the next invoice and no gap appears. Voiding keeps the
 number (a voided invoice is never deleted).
@@ -38,7 +39,7 @@ from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pavilion.core.audit import audit_log
+from pavilion.core.audit import audit_log, audit_log_many
 from pavilion.core.mail import mail_enqueue
 from pavilion.core.queue import task_enqueue_after_commit
 from pavilion.membership.models import Member
@@ -97,33 +98,36 @@ def _current_invoice(*, member: Member, year: int) -> Invoice | None:
     return Invoice.objects.filter(member=member, year=year, voided_at__isnull=True).first()
 
 
-def invoice_issue(
+def _issue_locked(
     *,
-    member: Member,
+    quoted: list[tuple[Member, Any]],
     year: int,
-    actor: Any = None,
-    issued_on: dt.date | None = None,
-    render: bool = True,
-) -> Invoice:
-    """Issue ``member``'s dues invoice for ``year``, or return the one it already has
-    (unchanged, consuming no number). Raises ValidationError when no fee can be
-    computed for the member. The PDF is rendered in the background after the commit,
-    and the invoice mailed then; ``render=False`` leaves the queueing to the caller
-    (``dues_issue`` queues the rendering in batches)."""
-    existing = _current_invoice(member=member, year=year)
-    if existing is not None:
-        return existing
-    quote = member_quote(member=member, year=year)
-    issued_on = issued_on or timezone.localdate()
+    actor: Any,
+    issued_on: dt.date,
+) -> list[Invoice]:
+    """Number and create the invoices of ``quoted`` (member, fee quote) pairs, in the
+    caller's transaction: the year's counter is locked once, members that have an
+    invoice for the year by now are left out (looked up under the lock), and the
+    rest get consecutive numbers. Invoices, lines and audit entries are written a
+    batch at a time. Returns the new invoices, in the order of ``quoted``."""
+    counter = _lock_counter(year=year)
+    # Under the lock every issue for this year is serialised: look again.
+    has_one = set(
+        Invoice.objects.filter(
+            member__in=[member.pk for member, _quote in quoted],
+            year=year,
+            voided_at__isnull=True,
+        ).values_list("member_id", flat=True)
+    )
     period_start, period_end = invoice_period(year=year)
-    with transaction.atomic():
-        counter = _lock_counter(year=year)
-        # Under the lock every issue for this year is serialised: look again.
-        existing = _current_invoice(member=member, year=year)
-        if existing is not None:
-            return existing
+    issuer = actor if getattr(actor, "is_authenticated", False) else None
+    invoices: list[Invoice] = []
+    lines: list[InvoiceLine] = []
+    for member, quote in quoted:
+        if member.pk in has_one:
+            continue
+        has_one.add(member.pk)  # the same member twice in a batch: one invoice
         counter.last_number += 1
-        counter.save(update_fields=["last_number"])
         invoice = Invoice(
             number=invoice_number(year=year, sequence=counter.last_number),
             year=year,
@@ -137,34 +141,71 @@ def invoice_issue(
             total=quote.amount,
             quote=_frozen_quote(quote),
             language=member.language or settings.LANGUAGE_CODE,
-            issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+            issued_by=issuer,
         )
-        invoice.full_clean(validate_unique=False, validate_constraints=False)
-        invoice.save(force_insert=True)
-        InvoiceLine.objects.bulk_create(
-            [
-                InvoiceLine(
-                    invoice=invoice,
-                    position=position,
-                    label_en=line.label_en,
-                    label_ja=line.label_ja,
-                    amount=line.amount,
-                )
-                for position, line in enumerate(quote.lines, start=1)
-            ]
+        # The member and the user were just read: their rows need no second look.
+        invoice.full_clean(
+            exclude=["member", "issued_by"], validate_unique=False, validate_constraints=False
         )
-        audit_log(
-            action=AUDIT % "invoice.issued",
-            target=invoice,
+        invoices.append(invoice)
+        lines.extend(
+            InvoiceLine(
+                invoice=invoice,
+                position=position,
+                label_en=line.label_en,
+                label_ja=line.label_ja,
+                amount=line.amount,
+            )
+            for position, line in enumerate(quote.lines, start=1)
+        )
+    if not invoices:
+        return []
+    counter.save(update_fields=["last_number"])
+    Invoice.objects.bulk_create(invoices)
+    for line in lines:
+        line.invoice_id = line.invoice.pk
+    InvoiceLine.objects.bulk_create(lines)
+    audit_log_many(
+        action=AUDIT % "invoice.issued",
+        targets=invoices,
+        actor=actor,
+        data=lambda invoice: {
+            "from": None,
+            "to": "issued",
+            "member": invoice.member_id,
+            "total": str(invoice.total),
+            "currency": invoice.currency,
+        },
+    )
+    return invoices
+
+
+def invoice_issue(
+    *,
+    member: Member,
+    year: int,
+    actor: Any = None,
+    issued_on: dt.date | None = None,
+    render: bool = True,
+) -> Invoice:
+    """Issue ``member``'s dues invoice for ``year``, or return the one it already has
+    (unchanged, consuming no number). Raises ValidationError when no fee can be
+    computed for the member. The PDF is rendered in the background after the commit,
+    and the invoice mailed then; ``render=False`` leaves the queueing to the caller."""
+    existing = _current_invoice(member=member, year=year)
+    if existing is not None:
+        return existing
+    quote = member_quote(member=member, year=year)
+    with transaction.atomic():
+        issued = _issue_locked(
+            quoted=[(member, quote)],
+            year=year,
             actor=actor,
-            data={
-                "from": None,
-                "to": "issued",
-                "member": member.pk,
-                "total": str(invoice.total),
-                "currency": invoice.currency,
-            },
+            issued_on=issued_on or timezone.localdate(),
         )
+        if not issued:  # issued by someone else meanwhile
+            return _current_invoice(member=member, year=year)
+        invoice = issued[0]
         if render:
             # The invoice is committed with its task or not at all; a PDF that could
             # not be queued is rendered later (issue_dues YEAR --render).
@@ -433,46 +474,61 @@ def dues_issue(
     issued_on: dt.date | None = None,
     actor: Any = None,
 ) -> DuesResult:
-    """Issue ``year``'s invoice to every current member without one (each in its own
-    transaction, so one member's failure stops nobody else's invoice). The PDFs are
-    rendered, and the invoices mailed, by the worker: one task per ``RENDER_BATCH``
-    invoices."""
+    """Issue ``year``'s invoice to every current member without one.
+
+    The members are taken ``RENDER_BATCH`` at a time. Each batch's fees are computed
+    first (a member whose fee cannot be computed is listed in ``failed`` and stops
+    nobody else's invoice); then, in one transaction, the batch's invoices get their
+    consecutive numbers and are written, and one task is queued to render their
+    PDFs and mail them. A run that stops half-way leaves whole batches, numbered
+    without a gap; running it again issues the rest."""
     from pavilion.membership.fees import fee_tables_read_once
 
     from .selectors import current_members
     from .tasks import RENDER_BATCH
 
-    today = timezone.localdate()
-    members = current_members(today=issued_on or today)
+    issued_on = issued_on or timezone.localdate()
+    members = current_members(today=issued_on)
     has_invoice = Invoice.objects.filter(member=OuterRef("pk"), year=year, voided_at__isnull=True)
     result = DuesResult(already=members.filter(Exists(has_invoice)).count())
-    # Rendering is queued a batch at a time, as soon as a batch is complete, so the
-    # workers can start while the rest is being issued.
-    pending: list[int] = []
+    # The ids are read first and each batch in full before anything is written: no
+    # read stays open across the writes (on SQLite an open read would pin an old
+    # snapshot, and the next write would be refused).
+    to_invoice = list(
+        members.filter(~Exists(has_invoice)).order_by("pk").values_list("pk", flat=True)
+    )
     # The fee tables (schedule, classification, bands) are read once for the whole run.
     with fee_tables_read_once():
-        for member in members.filter(~Exists(has_invoice)).order_by("pk").iterator(chunk_size=500):
-            try:
-                if dry_run:
-                    quote = member_quote(member=member, year=year)
-                    amount, currency = quote.amount, quote.currency
-                else:
-                    invoice = invoice_issue(
-                        member=member, year=year, actor=actor, issued_on=issued_on, render=False
+        for start in range(0, len(to_invoice), RENDER_BATCH):
+            batch = list(members.filter(pk__in=to_invoice[start : start + RENDER_BATCH]))
+            batch.sort(key=lambda member: member.pk)
+            quoted = []
+            for member in batch:
+                try:
+                    quoted.append((member, member_quote(member=member, year=year)))
+                except ValidationError as error:
+                    result.failed.append((member, error))
+            if dry_run:
+                issued = [quote for _member, quote in quoted]
+            else:
+                with transaction.atomic():
+                    invoices = _issue_locked(
+                        quoted=quoted, year=year, actor=actor, issued_on=issued_on
                     )
-                    amount, currency = invoice.total, invoice.currency
-                    result.invoices.append(invoice.pk)
-                    pending.append(invoice.pk)
-                    if len(pending) >= RENDER_BATCH:
-                        invoices_queue_render(invoice_ids=pending)
-                        pending.clear()
-            except ValidationError as error:
-                result.failed.append((member, error))
-                continue
-            result.issued += 1
-            result.totals[currency] = result.totals.get(currency, Decimal("0")) + amount
-    if pending:
-        invoices_queue_render(invoice_ids=pending)
+                    # Queued in the same transaction: the batch is rendered and
+                    # mailed if and only if it is committed.
+                    if invoices:
+                        invoices_queue_render(invoice_ids=[invoice.pk for invoice in invoices])
+                result.already += len(quoted) - len(invoices)
+                result.invoices.extend(invoice.pk for invoice in invoices)
+                issued = [
+                    _Issued(amount=invoice.total, currency=invoice.currency) for invoice in invoices
+                ]
+            for item in issued:
+                result.issued += 1
+                result.totals[item.currency] = (
+                    result.totals.get(item.currency, Decimal("0")) + item.amount
+                )
     if not dry_run:
         logger.info(
             "Dues %s: %d issued, %d already had one, %d failed",
@@ -482,6 +538,12 @@ def dues_issue(
             len(result.failed),
         )
     return result
+
+
+@dataclass
+class _Issued:
+    amount: Decimal
+    currency: str
 
 
 def reminders_send(*, today: dt.date | None = None) -> dict[str, int]:
