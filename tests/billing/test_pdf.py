@@ -62,6 +62,8 @@ def test_japanese_invoice_pdf_embeds_both_faces_and_shows_name_and_amount(
     assert "￥690,000" in text
     assert "2027年2月4日" in text  # due date, written the Japanese way
     assert "会費の算定根拠" in text and "所得グループ" in text
+    # The basis names the schedule and the population the band was chosen by.
+    assert "会費表" in text and "（人口1,300,000人）" in text
 
 
 def test_english_invoice_pdf_shows_total_reasons_and_payment_instructions(
@@ -79,7 +81,8 @@ def test_english_invoice_pdf_shows_total_reasons_and_payment_instructions(
     ], fonts.stdout
     assert "Freiburg im Breisgau" in text
     assert "€1,680.00" in text
-    assert "200,001–300,000 inhabitants" in text
+    assert "200,001–300,000 inhabitants (population 230,000)" in text
+    assert "Fee schedule" in text
     assert "High income" in text
     assert "Please quote the invoice number 2027-0001" in text
 
