@@ -11,16 +11,17 @@ What it does:
    governments of every size, some associations and associate partners, in
    countries of every income group, half writing Japanese (billed in JPY), half
    English (EUR). Earlier invoices of the bench year are removed and its counter reset.
-2. Times ``manage.py issue_dues YEAR`` (each invoice in its own transaction with the
-   counter row locked; one render task per 50 invoices queued in the database's task
-   table) and counts its SQL queries.
-3. Starts ``--workers`` (2) ``manage.py db_worker --batch`` processes once issuing is
-   over and times them until every invoice has its PDF in private storage, then
-   until every invoice's mail has been sent (to the console, discarded) and they
-   have stopped. With ``--overlap`` (PostgreSQL only: SQLite takes one writer at a
-   time) the workers run from the start, as in production where the worker is always
-   running, rendering each batch of 50 as soon as it is queued; times are then taken
-   from the start of issuing.
+2. Starts ``--workers`` (2) ``manage.py db_worker`` processes and waits until they
+   are idle, as in production, where the worker is always running; then times
+   ``manage.py issue_dues YEAR`` (each batch of 50 invoices numbered and written in
+   one transaction with the counter row locked, and one render task queued with it
+   in the database's task table) and counts its SQL queries. The workers render
+   each batch as soon as it is committed, so issuing and rendering overlap; SQLite
+   runs in WAL mode, so they read while the command writes.
+3. Times from the start of issuing until every invoice has its PDF in private
+   storage, then until every invoice's mail has been sent (to the console,
+   discarded). With ``--after`` the workers are started only once issuing is over
+   (``--batch``), and the rendering is timed from then on.
 4. Measures the CPU time of one PDF in this process (``time.process_time()``, which
    other load on the machine barely changes): layout and writing, for English and
    Japanese invoices; and the workers' CPU time per invoice, all included.
@@ -60,9 +61,9 @@ def parse_args(argv):
     parser.add_argument("--workers", type=int, default=2, help="db_worker processes (2)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
-        "--overlap",
+        "--after",
         action="store_true",
-        help="workers running while issuing (PostgreSQL only; default: after issuing)",
+        help="start the workers once issuing is over (default: running from the start)",
     )
     return parser.parse_args(argv)
 
@@ -194,6 +195,29 @@ def start_workers(*, count: int, batch: bool) -> list[subprocess.Popen]:
     ]
 
 
+def wait_until_idle(workers: list[subprocess.Popen], *, limit: float = 30.0) -> None:
+    """Wait until every worker has started and is polling the empty queue: its CPU
+    time (from /proc) has stopped growing. Elsewhere than Linux: five seconds."""
+    if not workers:
+        return
+    if not Path("/proc/self/stat").exists():
+        time.sleep(5)
+        return
+
+    def cpu(pid: int) -> int:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+        return int(fields[11]) + int(fields[12])  # utime + stime, in clock ticks
+
+    deadline = time.perf_counter() + limit
+    last = [cpu(worker.pid) for worker in workers]
+    quiet = 0
+    while quiet < 4 and time.perf_counter() < deadline:
+        time.sleep(0.25)
+        now = [cpu(worker.pid) for worker in workers]
+        quiet = quiet + 1 if all(b - a <= 2 for a, b in zip(last, now, strict=True)) else 0
+        last = now
+
+
 def queue_is_empty() -> bool:
     from django_tasks_db.models import DBTaskResult
 
@@ -211,10 +235,7 @@ def main(argv=None) -> int:
     from pavilion.billing.models import Invoice
     from pavilion.membership.demo import demo_schedules
 
-    sequential = not args.overlap
-    if args.overlap and connection.vendor == "sqlite":
-        print("--overlap needs PostgreSQL (SQLite takes one writer at a time).")
-        return 2
+    sequential = args.after
     call_command("migrate", interactive=False, verbosity=0)
     today = timezone.localdate()
     year = today.year
@@ -228,8 +249,9 @@ def main(argv=None) -> int:
 
     print(f"Database: {label}")
     mine = Invoice.objects.filter(year=year, member_id__in=member_ids)
-    started = time.perf_counter()
     workers = [] if sequential else start_workers(count=args.workers, batch=False)
+    wait_until_idle(workers)
+    started = time.perf_counter()
     out, err = StringIO(), StringIO()
     queries = QueryCounter()
     with connection.execute_wrapper(queries):
