@@ -359,6 +359,7 @@ def invoice_mail_send(
     again: bool = False,
     actor: Any = None,
     now: dt.datetime | None = None,
+    priority: int = 0,
 ) -> str:
     """E-mail the invoice to its member (billing address, else contact address) in
     the invoice's language, with its PDF attached; returns a ``MailOutcome``.
@@ -367,7 +368,8 @@ def invoice_mail_send(
     render task that runs twice, a PDF rendered again or two workers at once send
     one mail. ``again=True`` (staff re-sending by hand) sends even when it was mailed
     before. A void invoice, or one whose PDF is not rendered yet, is not mailed; a
-    member without an address is logged (staff see "not sent: no address")."""
+    member without an address is logged (staff see "not sent: no address").
+    ``priority`` is the mail's in the queue (lower for a year's dues)."""
     from .notifications import invoice_message
 
     now = now or timezone.now()
@@ -397,7 +399,7 @@ def invoice_mail_send(
         message = invoice_message(invoice=invoice, to=address)
         if not message["attachments"]:
             return MailOutcome.NO_PDF
-        mail_enqueue(**message)
+        mail_enqueue(**message, priority=priority)
         previous = invoice.mailed_at
         invoice.mailed_at = now
         invoice.mailed_to = address

@@ -72,13 +72,15 @@ def mail_enqueue(
     attachments: list[tuple[str, bytes, str]] | None = None,
     reply_to: list[str] | None = None,
     headers: dict | None = None,
+    priority: int = 0,
 ) -> None:
     """Queue one message, to be sent by the worker once the current transaction
     commits (at once when there is none).
 
     ``attachments`` are ``(filename, content bytes, mimetype)``, for example
     ``("session.ics", ics, "text/calendar")``; they travel through the queue as
-    base64. Bad input (no recipient, a malformed address, a header on two lines)
+    base64. ``priority`` orders the queue (higher first; bulk mail goes below 0).
+    Bad input (no recipient, a malformed address, a header on two lines)
     raises ValueError here, in the caller, rather than failing later in the worker."""
     recipients = _addresses("to", to)
     if not recipients:
@@ -102,7 +104,7 @@ def mail_enqueue(
     kwargs["message_id"] = kwargs["headers"].pop("Message-ID", None) or new_message_id()
 
     task_enqueue_after_commit(
-        mail_send,
+        mail_send.using(priority=priority) if priority else mail_send,
         what=f"mail to={', '.join(recipients)} subject={kwargs['subject']!r}",
         **kwargs,
     )
