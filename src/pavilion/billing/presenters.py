@@ -1,4 +1,4 @@
-"""Showing billing figures: money per language, an invoice's fee reasons."""
+"""Showing billing figures: money per language, the basis of an invoice's fee."""
 
 from __future__ import annotations
 
