@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 
 from django.contrib import admin
+from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -17,12 +19,36 @@ admin.site.site_header = _("Pavilion back office")
 admin.site.site_title = _("Pavilion back office")
 
 
+class KindOfObjectFilter(admin.SimpleListFilter):
+    """The kinds of object that have entries (invoice, application, session …), by
+    their own names: not every model of the project and of Django's apps."""
+
+    title = _("kind of object")
+    parameter_name = "kind"
+
+    def lookups(self, request, model_admin):
+        used = ContentType.objects.filter(
+            pk__in=AuditEntry.objects.values("content_type").distinct()
+        )
+        choices = []
+        for content_type in used:
+            model = content_type.model_class()
+            if model is not None:
+                choices.append((str(content_type.pk), capfirst(model._meta.verbose_name)))
+        return sorted(choices, key=lambda choice: str(choice[1]).casefold())
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(content_type_id=self.value())
+        return queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """Entries are written by services only; nobody adds, edits or deletes them here."""
 
     list_display = ["created_at", "action", "object_repr", "actor", "change"]
-    list_filter = ["action", "created_at", "content_type"]
+    list_filter = [KindOfObjectFilter, "created_at", "action"]
     list_select_related = ["actor", "content_type"]
     search_fields = ["action", "object_repr", "object_id", "actor__username", "actor__email"]
     date_hierarchy = "created_at"
