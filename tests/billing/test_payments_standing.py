@@ -34,6 +34,7 @@ def _pay(invoice, amount, staff=None):
         received_on=dt.date(2027, 1, 20),
         reference="TRX-1",
         actor=staff,
+        today=dt.date(2027, 1, 20),  # the day it is recorded: not in the future
     )
 
 
@@ -62,7 +63,7 @@ def test_overpayment_is_refused_with_the_balance(schedules):
     _pay(invoice, "850.00")
     with pytest.raises(ValidationError) as error:
         _pay(invoice, "50.01")
-    assert "50.00 EUR" in error.value.message_dict["amount"][0]
+    assert "still due on the invoice (€50.00)." in error.value.message_dict["amount"][0]
     assert Payment.objects.count() == 1
 
 

@@ -4,6 +4,7 @@ from decimal import Decimal
 import pytest
 from django.core.files.storage import FileSystemStorage
 from django.urls import reverse
+from django.utils import timezone
 
 from pavilion.billing.models import Invoice, Payment
 from pavilion.billing.services import invoice_issue, payment_record
@@ -99,7 +100,11 @@ def test_admin_records_partial_payment_and_refuses_overpayment(client, staff, in
     url = reverse("admin:billing_invoice_pay", args=[invoice.pk])
     response = client.post(
         url,
-        {"amount": "5000.00", "received_on": "2027-01-20", "method": "bank_transfer"},
+        {
+            "amount": "5000.00",
+            "received_on": timezone.localdate().isoformat(),
+            "method": "bank_transfer",
+        },
     )
     assert response.status_code == 400
     assert "more than what is still due" in response.content.decode()
@@ -108,7 +113,7 @@ def test_admin_records_partial_payment_and_refuses_overpayment(client, staff, in
         url,
         {
             "amount": "370.00",
-            "received_on": "2027-01-20",
+            "received_on": timezone.localdate().isoformat(),
             "method": "bank_transfer",
             "reference": "TRX-9",
         },

@@ -3,11 +3,17 @@
 Invoices are issued by ``services.invoice_issue`` (an application's approval,
 ``manage.py issue_dues``), never typed in here; payments are recorded and invoices
 voided through the two forms linked from each invoice, which call the services,
-so the balance checks, the row locks and the audit trail apply to staff too.
-Payments, reminders and counters are shown read-only.
+so the balance checks, the row locks and the audit trail apply to staff too. An
+action that cannot succeed (a payment on a void or paid invoice, voiding an
+invoice with payments) is not offered: the page says why and what to do instead,
+with the same words the service would refuse it with.
+Payments, reminders and counters are shown read-only. Money is always shown in
+the currency's own format for the staff member's language (``presenters.money``).
 """
 
 from __future__ import annotations
+
+import json
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -15,7 +21,7 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,7 +31,7 @@ from . import selectors, services
 from .forms import PaymentForm, VoidForm
 from .models import Invoice, InvoiceCounter, InvoiceLine, Payment, ReminderLog
 from .pdf import invoice_pdf_store
-from .presenters import money
+from .presenters import money, quote_summary
 from .tasks import invoice_render_pdf
 
 
@@ -40,25 +46,34 @@ class ReadOnlyMixin:
         return False
 
 
-class InvoiceLineInline(ReadOnlyMixin, admin.TabularInline):
+class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline):
+    extra = 0
+
+    def get_queryset(self, request):
+        # Each row's caption and amount read the invoice: once, with the rows.
+        return super().get_queryset(request).select_related("invoice")
+
+    @admin.display(description=_("amount"))
+    def amount_display(self, obj) -> str:
+        return money(obj.amount, obj.invoice.currency)
+
+
+class InvoiceLineInline(ReadOnlyInline):
     model = InvoiceLine
-    fields = ["label_en", "label_ja", "amount"]
+    fields = ["label_en", "label_ja", "amount_display"]
     readonly_fields = fields
-    extra = 0
 
 
-class PaymentInline(ReadOnlyMixin, admin.TabularInline):
+class PaymentInline(ReadOnlyInline):
     model = Payment
-    fields = ["received_on", "amount", "method", "reference", "recorded_by", "created_at"]
+    fields = ["received_on", "amount_display", "method", "reference", "recorded_by", "created_at"]
     readonly_fields = fields
-    extra = 0
 
 
-class ReminderInline(ReadOnlyMixin, admin.TabularInline):
+class ReminderInline(ReadOnlyInline):
     model = ReminderLog
     fields = ["kind", "sent_at", "sent_to"]
     readonly_fields = fields
-    extra = 0
 
 
 class PaymentStatusFilter(admin.SimpleListFilter):
@@ -122,7 +137,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         "voided_at",
         "void_reason",
         "staff_actions",
-        "quote",
+        "fee_quote",
     ]
     readonly_fields = [*fields[:5], "period_start", "period_end", *fields[6:]]
 
@@ -162,14 +177,66 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("actions"))
     def staff_actions(self, obj: Invoice) -> str:
-        if obj.voided_at:
-            return "—"
+        """The buttons that can succeed on this invoice; for the others, why not and
+        what to do instead."""
+        buttons = []
+        notes = []
+        if obj.voided_at is not None:
+            notes.append(gettext("This invoice is void: nothing can be recorded on it."))
+            notes.append(_replacement_hint(obj))
+        else:
+            pay_refusal = services.payment_refusal(
+                invoice=obj, balance=selectors.invoice_balance(obj)
+            )
+            if pay_refusal is None:
+                buttons.append(
+                    (
+                        reverse("admin:billing_invoice_pay", args=[obj.pk]),
+                        gettext("Record a payment"),
+                    )
+                )
+            else:
+                notes.append(pay_refusal)
+            void_refusal = services.invoice_void_refusal(
+                invoice=obj, paid=selectors.invoice_paid(obj)
+            )
+            if void_refusal is None:
+                buttons.append(
+                    (
+                        reverse("admin:billing_invoice_void", args=[obj.pk]),
+                        gettext("Void this invoice"),
+                    )
+                )
+            else:
+                notes.append(void_refusal)
         return format_html(
-            '<a class="button" href="{}">{}</a> <a class="button" href="{}">{}</a>',
-            reverse("admin:billing_invoice_pay", args=[obj.pk]),
-            gettext("Record a payment"),
-            reverse("admin:billing_invoice_void", args=[obj.pk]),
-            gettext("Void this invoice"),
+            "{}{}",
+            format_html_join(" ", '<a class="button" href="{}">{}</a>', buttons),
+            format_html_join("", '<p class="help">{}</p>', ((note,) for note in notes)),
+        )
+
+    @admin.display(description=_("how the fee was set"))
+    def fee_quote(self, obj: Invoice) -> str:
+        """The frozen quote as facts, lines and reasons; the stored data below, folded."""
+        summary = quote_summary(obj, current_lang())
+        facts = format_html_join("", "<dt>{}</dt><dd>{}</dd>", summary["facts"] + summary["lines"])
+        reasons = format_html_join("", "<li>{}</li>", ((reason,) for reason in summary["reasons"]))
+        example = (
+            format_html(
+                "<p>{}</p>", gettext("Some figures in this fee are examples, not published rates.")
+            )
+            if summary["is_example"]
+            else ""
+        )
+        raw = json.dumps(obj.quote or {}, ensure_ascii=False, indent=2, sort_keys=True)
+        return format_html(
+            '<dl class="billing-quote">{}</dl>{}{}'
+            "<details><summary>{}</summary><pre>{}</pre></details>",
+            facts,
+            format_html("<ul>{}</ul>", reasons) if summary["reasons"] else "",
+            example,
+            gettext("The quote as stored (JSON)"),
+            raw,
         )
 
     @admin.action(description=_("Render the PDFs of the selected invoices again"))
@@ -249,7 +316,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         ]
         return urls + super().get_urls()
 
-    def _form_view(self, request, pk, *, form_class, title, submit, action):
+    def _form_view(self, request, pk, *, form_class, title, submit, action, refusal):
         if not self.has_view_permission(request) or not request.user.has_perm(
             "billing.add_payment"
         ):
@@ -257,7 +324,26 @@ class InvoiceAdmin(admin.ModelAdmin):
 
             raise PermissionDenied
         invoice = get_object_or_404(selectors.invoice_list(), pk=pk)
-        form = form_class(request.POST or None)
+        balance = selectors.invoice_balance(invoice)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "invoice": invoice,
+            "balance": money(balance, invoice.currency),
+            "total": money(invoice.total, invoice.currency),
+            "submit": submit,
+        }
+        refused = refusal(invoice)
+        if refused is not None:
+            # Nothing to fill in: say why, and what to do instead (a POST sent anyway,
+            # from a page opened before the invoice changed, is refused the same way).
+            context["refusal"], context["hint"] = refused
+            status = 400 if request.method == "POST" else 200
+            return TemplateResponse(
+                request, "billing/admin/invoice_form.html", context, status=status
+            )
+        form = form_class(request.POST or None, **self._form_kwargs(form_class, invoice, balance))
         status = 200
         if request.method == "POST":
             if form.is_valid():
@@ -271,17 +357,14 @@ class InvoiceAdmin(admin.ModelAdmin):
                         reverse("admin:billing_invoice_change", args=[invoice.pk])
                     )
             status = 400
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.model._meta,
-            "invoice": invoice,
-            "balance": money(selectors.invoice_balance(invoice), invoice.currency, current_lang()),
-            "total": money(invoice.total, invoice.currency, current_lang()),
-            "form": form,
-            "submit": submit,
-        }
+        context["form"] = form
         return TemplateResponse(request, "billing/admin/invoice_form.html", context, status=status)
+
+    @staticmethod
+    def _form_kwargs(form_class, invoice: Invoice, balance) -> dict:
+        if form_class is PaymentForm:
+            return {"invoice": invoice, "balance": balance}
+        return {}
 
     def pay_view(self, request, pk):
         def action(invoice, data):
@@ -294,9 +377,17 @@ class InvoiceAdmin(admin.ModelAdmin):
                 actor=request.user,
             )
             return gettext("Payment of %(amount)s recorded for invoice %(number)s.") % {
-                "amount": money(payment.amount, invoice.currency, current_lang()),
+                "amount": money(payment.amount, invoice.currency),
                 "number": invoice.number,
             }
+
+        def refusal(invoice):
+            if invoice.voided_at is not None:
+                return services.payment_refusal(invoice=invoice), _replacement_hint(invoice)
+            reason = services.payment_refusal(
+                invoice=invoice, balance=selectors.invoice_balance(invoice)
+            )
+            return None if reason is None else (reason, "")
 
         return self._form_view(
             request,
@@ -305,12 +396,21 @@ class InvoiceAdmin(admin.ModelAdmin):
             title=gettext("Record a payment"),
             submit=gettext("Record the payment"),
             action=action,
+            refusal=refusal,
         )
 
     def void_view(self, request, pk):
         def action(invoice, data):
             services.invoice_void(invoice=invoice, reason=data["reason"], actor=request.user)
-            return gettext("Invoice %(number)s is void.") % {"number": invoice.number}
+            return gettext(
+                "Invoice %(number)s is void. Its PDF is being rendered again with the notice."
+            ) % {"number": invoice.number}
+
+        def refusal(invoice):
+            reason = services.invoice_void_refusal(
+                invoice=invoice, paid=selectors.invoice_paid(invoice)
+            )
+            return None if reason is None else (reason, "")
 
         return self._form_view(
             request,
@@ -319,7 +419,33 @@ class InvoiceAdmin(admin.ModelAdmin):
             title=gettext("Void this invoice"),
             submit=gettext("Void the invoice"),
             action=action,
+            refusal=refusal,
         )
+
+
+def _replacement_hint(invoice: Invoice) -> str:
+    """What to do about a void invoice: record payments on the member's valid invoice
+    for the year, or issue one."""
+    current = (
+        Invoice.objects.filter(
+            member_id=invoice.member_id, year=invoice.year, voided_at__isnull=True
+        )
+        .only("pk", "number")
+        .first()
+    )
+    if current is not None:
+        return format_html(
+            '{} <a href="{}">{}</a>',
+            gettext("The member's valid invoice for %(year)s is %(number)s:")
+            % {"year": invoice.year, "number": current.number},
+            reverse("admin:billing_invoice_change", args=[current.pk]),
+            gettext("record payments there."),
+        )
+    return gettext(
+        "The member has no valid invoice for %(year)s. To bill it again, run "
+        "“manage.py issue_dues %(year)s”: it issues an invoice to every current member "
+        "who has none for the year."
+    ) % {"year": invoice.year}
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -332,10 +458,40 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @admin.register(Payment)
 class PaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
-    list_display = ["invoice", "amount", "received_on", "method", "reference", "recorded_by"]
+    list_display = [
+        "invoice",
+        "member",
+        "amount_display",
+        "received_on",
+        "method",
+        "reference",
+        "recorded_by",
+    ]
     list_filter = ["method", "received_on"]
-    list_select_related = ["invoice", "recorded_by"]
+    list_select_related = ["invoice__member", "recorded_by"]
     search_fields = ["invoice__number", "reference", "invoice__member__name_en"]
+    fields = [
+        "invoice",
+        "member",
+        "amount_display",
+        "received_on",
+        "method",
+        "reference",
+        "recorded_by",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("invoice__member")
+
+    @admin.display(description=_("amount"), ordering="amount")
+    def amount_display(self, obj: Payment) -> str:
+        return money(obj.amount, obj.invoice.currency)
+
+    @admin.display(description=_("member"), ordering="invoice__member__name_en")
+    def member(self, obj: Payment) -> str:
+        return str(obj.invoice.member)
 
 
 @admin.register(ReminderLog)

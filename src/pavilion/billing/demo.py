@@ -42,6 +42,7 @@ def demo_load(*, today: dt.date) -> dict[str, int]:
             amount=amount,
             received_on=min(today, issued_on + dt.timedelta(days=3)),
             reference=f"DEMO-{invoice.number}",
+            today=today,
         )
         created["payments"] += 1
     return created

@@ -126,7 +126,8 @@ class InvoiceLine(BilingualMixin, models.Model):
         ordering = ["invoice", "position", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.tr('label')}: {self.amount}"
+        # The amount is shown beside it, formatted for the invoice's currency.
+        return str(self.tr("label"))
 
 
 class Payment(models.Model):
@@ -164,7 +165,9 @@ class Payment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.invoice_id}: {self.amount}"
+        from .presenters import money  # presenters read the models
+
+        return f"{self.invoice.number}: {money(self.amount, self.invoice.currency)}"
 
 
 class ReminderLog(models.Model):
@@ -188,4 +191,4 @@ class ReminderLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.invoice_id} {self.kind}"
+        return f"{self.invoice.number}: {self.get_kind_display()}"

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, format_decimal
 
+from pavilion.core.i18n import current_lang
 from pavilion.membership.models import IncomeGroup
 
 from .models import Invoice
@@ -14,11 +15,20 @@ from .models import Invoice
 BABEL_LOCALES = {"en": "en", "ja": "ja_JP"}
 
 
-def money(amount: Decimal | str | None, currency: str, lang: str) -> str:
-    """``€450.00`` in English, ``￥72,000`` in Japanese (Babel's rules per language)."""
+def money(amount: Decimal | str | None, currency: str, lang: str | None = None) -> str:
+    """``€450.00`` in English, ``￥72,000`` in Japanese (Babel's rules per language;
+    the active language by default). An amount finer than the currency's minor unit
+    (half a yen, recorded before such amounts were refused) is written as it is
+    stored, ``¥70,899.5``, never rounded: the figure shown is the figure to enter."""
     if amount is None:
         return ""
-    return format_currency(Decimal(amount), currency, locale=BABEL_LOCALES.get(lang, lang))
+    lang = lang or current_lang()
+    return format_currency(
+        Decimal(amount),
+        currency,
+        locale=BABEL_LOCALES.get(lang, lang),
+        decimal_quantization=False,
+    )
 
 
 def income_group_label(code: str | None) -> str:
@@ -61,4 +71,56 @@ def fee_basis(invoice: Invoice, lang: str) -> dict:
         or snapshot.get("title", ""),
         "snapshot_date": _date(snapshot.get("valid_from")),
         "is_example": bool(quote.get("is_example")),
+    }
+
+
+def quote_summary(invoice: Invoice, lang: str) -> dict:
+    """The frozen quote of ``invoice`` for staff, in ``lang``: the facts the fee was set
+    by (schedule, population band, income group, income classification), its lines
+    with their amounts, and the reasons given when it was computed."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    quote = invoice.quote or {}
+    other = "ja" if lang == "en" else "en"
+    basis = fee_basis(invoice, lang)
+    facts = []
+    if basis["schedule_name"]:
+        facts.append((_("Fee schedule"), basis["schedule_name"]))
+    if basis["band"]:
+        band = basis["band"]
+        if basis["population"]:
+            band = _("%(band)s (population %(population)s)") % {
+                "band": band,
+                "population": basis["population"],
+            }
+        facts.append((_("Population band"), band))
+    if basis["income_group"]:
+        facts.append((_("Income group"), basis["income_group"]))
+    if basis["snapshot_title"]:
+        date = basis["snapshot_date"]
+        facts.append(
+            (
+                _("Income classification"),
+                _("%(title)s, valid from %(date)s")
+                % {
+                    "title": basis["snapshot_title"],
+                    "date": date_format(date, "DATE_FORMAT") if isinstance(date, dt.date) else date,
+                },
+            )
+        )
+    currency = quote.get("currency") or invoice.currency
+    lines = [
+        (
+            line.get(f"label_{lang}") or line.get(f"label_{other}") or "",
+            money(line.get("amount"), currency, lang),
+        )
+        for line in quote.get("lines") or []
+    ]
+    reasons = list(quote.get(f"reasons_{lang}") or quote.get(f"reasons_{other}") or [])
+    return {
+        "facts": facts,
+        "lines": lines,
+        "reasons": reasons,
+        "is_example": basis["is_example"],
     }

@@ -249,3 +249,33 @@ def invoices_to_remind(*, kind: str, today: dt.date) -> QuerySet[Invoice]:
             due_on__lte=today - dt.timedelta(days=conf.reminder_after_days())
         )
     return queryset.filter(paid__lt=F("total")).order_by("due_on", "pk")
+
+
+@dataclass(frozen=True)
+class ReminderDue:
+    kind: str
+    invoice: Invoice
+    balance: Decimal
+    # Where it would go: the member's billing address, else its contact address
+    # ("" when it has neither, and the reminder cannot be sent).
+    address: str
+
+
+def reminders_due(*, today: dt.date) -> list[ReminderDue]:
+    """The reminders ``reminders_send`` would send ``today``, without sending or
+    recording anything: each kind in turn, by due date."""
+    from .models import ReminderLog
+
+    due = []
+    for kind in ReminderLog.Kind.values:
+        for invoice in invoices_to_remind(kind=kind, today=today):
+            member = invoice.member
+            due.append(
+                ReminderDue(
+                    kind=kind,
+                    invoice=invoice,
+                    balance=invoice_balance(invoice),
+                    address=(member.billing_email or member.contact_email or "").strip(),
+                )
+            )
+    return due

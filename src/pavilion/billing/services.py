@@ -37,7 +37,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pavilion.core.audit import audit_log, audit_log_many
 from pavilion.core.mail import mail_enqueue
@@ -234,9 +236,31 @@ def invoices_queue_render(*, invoice_ids: list[int]) -> int:
     return queued
 
 
+def invoice_void_refusal(*, invoice: Invoice, paid: Decimal | None = None) -> str | None:
+    """Why ``invoice`` cannot be voided (in the active language), or None when it can.
+    ``paid`` is what has been paid on it (read when not given)."""
+    from .presenters import money
+
+    if invoice.voided_at is not None:
+        return _("Invoice %(number)s is already void.") % {"number": invoice.number}
+    if paid is None:
+        paid = invoice_paid_amount(invoice=invoice)
+    if paid > 0:
+        return _(
+            "Invoice %(number)s has payments recorded (%(paid)s), so it cannot be voided: "
+            "the money received must stay on record. If the invoice is wrong, agree a refund "
+            "or a credit on the next invoice with the member."
+        ) % {"number": invoice.number, "paid": money(paid, invoice.currency)}
+    return None
+
+
 def invoice_void(*, invoice: Invoice, reason: str, actor: Any = None) -> Invoice:
     """Void an invoice: it keeps its number, stops counting towards standing, and the
-    member may be issued a new one for the year. A paid invoice cannot be voided."""
+    member may be issued a new one for the year. An invoice with payments cannot be
+    voided. The PDF is rendered again after the commit, so that it carries the void
+    notice and the reason (a void invoice is never mailed)."""
+    from .tasks import invoice_render_pdf
+
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
@@ -244,17 +268,10 @@ def invoice_void(*, invoice: Invoice, reason: str, actor: Any = None) -> Invoice
         )
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        if invoice.voided_at is not None:
-            raise ValidationError(
-                _("Invoice %(number)s is already void.") % {"number": invoice.number},
-                code="already_void",
-            )
-        if invoice.payments.exists():
-            raise ValidationError(
-                _("Invoice %(number)s has payments recorded and cannot be voided.")
-                % {"number": invoice.number},
-                code="has_payments",
-            )
+        refusal = invoice_void_refusal(invoice=invoice)
+        if refusal is not None:
+            code = "already_void" if invoice.voided_at is not None else "has_payments"
+            raise ValidationError(refusal, code=code)
         invoice.voided_at = timezone.now()
         invoice.void_reason = reason
         invoice.save(update_fields=["voided_at", "void_reason", "updated_at"])
@@ -264,11 +281,90 @@ def invoice_void(*, invoice: Invoice, reason: str, actor: Any = None) -> Invoice
             actor=actor,
             data={"from": "issued", "to": "void", "reason": reason},
         )
+        # Committed with the void or not at all; the task's mail step sees a void
+        # invoice and sends nothing.
+        task_enqueue_after_commit(
+            invoice_render_pdf, what=f"invoice PDF {invoice.pk} (void)", invoice_id=invoice.pk
+        )
     return invoice
 
 
 def invoice_paid_amount(*, invoice: Invoice) -> Decimal:
     return invoice.payments.aggregate(total=Sum("amount"))["total"] or Decimal("0")
+
+
+def payment_refusal(*, invoice: Invoice, balance: Decimal | None = None) -> str | None:
+    """Why no payment can be recorded for ``invoice`` (in the active language), or None
+    when one can. ``balance`` is what is still due on it (read when not given)."""
+    if invoice.voided_at is not None:
+        return _("Invoice %(number)s is void: no payment can be recorded for it.") % {
+            "number": invoice.number
+        }
+    if balance is None:
+        balance = invoice.total - invoice_paid_amount(invoice=invoice)
+    if balance <= 0:
+        return _("Invoice %(number)s is paid in full: there is nothing left to record.") % {
+            "number": invoice.number
+        }
+    return None
+
+
+def _currency_name(currency: str) -> str:
+    from babel.numbers import get_currency_name
+
+    from pavilion.core.i18n import current_lang
+
+    from .presenters import BABEL_LOCALES
+
+    lang = current_lang()
+    return get_currency_name(currency, count=2, locale=BABEL_LOCALES.get(lang, lang))
+
+
+def payment_errors(
+    *,
+    amount: Decimal | None,
+    received_on: dt.date | None,
+    currency: str,
+    balance: Decimal | None = None,
+    today: dt.date | None = None,
+) -> dict[str, list[str]]:
+    """The field errors of a payment (in the active language), whatever the balance
+    allows: an amount that is not positive, or finer than the currency's minor unit
+    (whole yen, euro cents; the quantum the fee engine rounds to), and a date after
+    ``today`` (the site's local date). An amount equal to ``balance`` is accepted
+    even when finer, so that a balance left fractional by an older payment can be
+    settled. A value that is None (not given, or refused already) is not checked."""
+    from pavilion.membership.fees import quantum
+
+    errors: dict[str, list[str]] = {}
+    step = quantum(currency)
+    if amount is None:
+        pass
+    elif amount <= 0:
+        errors["amount"] = [_("Enter an amount greater than zero.")]
+    elif amount % step and amount != balance:
+        places = max(0, -step.as_tuple().exponent)
+        if places == 0:
+            message = _(
+                "Amounts in %(currency)s are whole numbers: enter the amount without decimals."
+            )
+        else:
+            message = ngettext(
+                "Amounts in %(currency)s have at most %(places)d decimal place.",
+                "Amounts in %(currency)s have at most %(places)d decimal places.",
+                places,
+            )
+        errors["amount"] = [message % {"currency": _currency_name(currency), "places": places}]
+    today = today or timezone.localdate()
+    if received_on is not None and received_on > today:
+        errors["received_on"] = [
+            _(
+                "A payment cannot be received in the future: enter the day the money "
+                "arrived (today, %(today)s, at the latest)."
+            )
+            % {"today": date_format(today, "DATE_FORMAT")}
+        ]
+    return errors
 
 
 def payment_record(
@@ -279,38 +375,38 @@ def payment_record(
     method: str = Payment.Method.BANK_TRANSFER,
     reference: str = "",
     actor: Any = None,
+    today: dt.date | None = None,
 ) -> Payment:
     """Record money received for an invoice, in full or in part. Refused (field errors)
-    for a voided invoice, an amount that is not positive, or one that exceeds what is
-    still due."""
+    for a voided or fully paid invoice, an amount that is not positive, finer than the
+    currency's minor unit or more than is still due, and a date after ``today`` (the
+    site's local date by default)."""
+    from .presenters import money
+
     if not isinstance(amount, Decimal):
         raise TypeError("amount must be a Decimal")
     with transaction.atomic():
         # The invoice row is the lock: two payments recorded at once cannot together
         # exceed the balance.
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        if invoice.voided_at is not None:
-            raise ValidationError(
-                _("Invoice %(number)s is void: no payment can be recorded for it.")
-                % {"number": invoice.number},
-                code="void",
-            )
-        if amount <= 0:
-            raise ValidationError(
-                {"amount": _("Enter an amount greater than zero.")}, code="not_positive"
-            )
         balance = invoice.total - invoice_paid_amount(invoice=invoice)
-        if amount > balance:
-            raise ValidationError(
-                {
-                    "amount": _(
-                        "The amount is more than what is still due on the invoice "
-                        "(%(balance)s %(currency)s)."
-                    )
-                    % {"balance": balance, "currency": invoice.currency}
-                },
-                code="overpayment",
-            )
+        refusal = payment_refusal(invoice=invoice, balance=balance)
+        if refusal is not None:
+            raise ValidationError(refusal, code="void" if invoice.voided_at is not None else "paid")
+        errors = payment_errors(
+            amount=amount,
+            received_on=received_on,
+            currency=invoice.currency,
+            balance=balance,
+            today=today,
+        )
+        if "amount" not in errors and amount > balance:
+            errors["amount"] = [
+                _("The amount is more than what is still due on the invoice (%(balance)s).")
+                % {"balance": money(balance, invoice.currency)}
+            ]
+        if errors:
+            raise ValidationError(errors)
         payment = Payment(
             invoice=invoice,
             amount=amount,
@@ -467,6 +563,8 @@ class DuesResult:
     totals: dict[str, Decimal] = field(default_factory=dict)
     failed: list[tuple[Member, ValidationError]] = field(default_factory=list)
     invoices: list[int] = field(default_factory=list)
+    # A dry run's would-be invoices: (member, amount, currency), in the order issued.
+    planned: list[tuple[Member, Decimal, str]] = field(default_factory=list)
 
 
 def dues_issue(
@@ -512,6 +610,9 @@ def dues_issue(
                     result.failed.append((member, error))
             if dry_run:
                 issued = [quote for _member, quote in quoted]
+                result.planned.extend(
+                    (member, quote.amount, quote.currency) for member, quote in quoted
+                )
             else:
                 with transaction.atomic():
                     invoices = _issue_locked(

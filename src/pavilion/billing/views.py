@@ -1,4 +1,5 @@
-"""Staff pages of billing: the members with their standing, and invoice PDFs.
+"""Staff pages of billing: the members with their standing (a back-office page,
+linked from the invoice list), and invoice PDFs.
 
 Both are for staff only: an anonymous visitor is sent to the login page, a
 signed-in non-staff user is refused (403). PDFs come from private storage and
@@ -13,7 +14,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
 
 from pavilion.core.i18n import current_lang
 
@@ -38,15 +42,25 @@ def staff_required(view):
 
 @staff_required
 def members_standing(request):
+    """Every current member with its standing, in the back office's frame. The counts
+    at the top are of the whole membership; the filter narrows the list only. Each
+    name leads to the member's invoices in the back office."""
+    from django.contrib import admin
+
     form = StandingFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else ""
     today = timezone.localdate()
     lang = current_lang()
-    members = selectors.members_with_standing(today=today, status=status or None)
+    members = selectors.members_with_standing(today=today)
+    counts = {key: 0 for key in selectors.StandingStatus.ORDER}
+    for member in members:
+        counts[member.standing.status] += 1
+    invoices_url = reverse("admin:billing_invoice_changelist")
     rows = [
         {
             "member": member,
             "name": member.tr("name", lang),
+            "invoices_url": f"{invoices_url}?{urlencode({'member__id__exact': member.pk})}",
             "standing": member.standing,
             "outstanding": [
                 money(amount, currency, lang)
@@ -55,21 +69,23 @@ def members_standing(request):
             "latest": member.valid_invoices[0] if member.valid_invoices else None,
         }
         for member in members
+        if not status or member.standing.status == status
     ]
     for row in rows:
         row["mail_status"] = selectors.invoice_mail_status(row["latest"]) if row["latest"] else ""
-    counts = {key: 0 for key in selectors.StandingStatus.ORDER}
-    for row in rows:
-        counts[row["standing"].status] += 1
     return render(
         request,
         "billing/members.html",
         {
+            **admin.site.each_context(request),
+            "title": _("Members and standing"),
             "form": form,
+            "status": status,
             "rows": rows,
             "today": today,
+            "total": len(members),
             "summary": [
-                (selectors.StandingStatus.LABELS[key], counts[key])
+                (key, selectors.StandingStatus.LABELS[key], counts[key])
                 for key in selectors.StandingStatus.ORDER
             ],
         },
