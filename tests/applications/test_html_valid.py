@@ -54,3 +54,20 @@ def test_every_step_and_the_status_pages_are_valid_html(client, schedules, tmp_p
         path.write_bytes(response.content)
         files.append(str(path))
     assert html_problems(files) == []
+
+
+def test_the_answer_form_and_its_thanks_are_valid_html(client, schedules, tmp_path):
+    from .test_views import _asked
+
+    token = _asked(client)
+    base = f"/en/membership/apply/{token}/"
+    pages = [client.get(base), client.post(base, {"note": "", "kind": "other"})]
+    client.post(base, {"note": "Sent.", "kind": "other", "file": pdf_upload()})
+    pages.append(client.get(f"{base}answered/"))
+    files = []
+    for n, response in enumerate(pages):
+        assert response.status_code in {200, 400}, response.status_code
+        path = tmp_path / f"answer-{n}.html"
+        path.write_bytes(response.content)
+        files.append(str(path))
+    assert html_problems(files) == []

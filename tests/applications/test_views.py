@@ -378,3 +378,86 @@ def test_a_new_address_in_step_two_gets_the_link_again(client):
     )
     assert mail.outbox[-1].to == ["new@example.org"]
     assert _token_from_mail() == token
+
+
+# Answering a request for information through the link
+
+
+def _asked(client, lang="en", language="en"):
+    """A sent application the secretariat asked for a document; returns the new link's
+    token (the one mailed with the question)."""
+    from pavilion.applications import services
+    from tests.factories import StaffFactory
+
+    token = _walk_to_step_5(client, lang=lang, language=language)
+    client.post(f"/{lang}/membership/apply/{token}/step/5/", {"consent": "on"})
+    staff = StaffFactory(email="reviewer@secretariat.example.org")
+    application = Application.objects.get()
+    services.application_review_start(application=application, actor=staff)
+    _application, token = services.application_request_info(
+        application=application, actor=staff, note="Please send the council resolution (PDF)."
+    )
+    mail.outbox.clear()
+    return token
+
+
+def test_the_answer_form_takes_text_and_pdfs(client, schedules):
+    token = _asked(client)
+    html = client.get(f"/en/membership/apply/{token}/").content.decode()
+    assert "Please send the council resolution (PDF)." in html
+    assert 'enctype="multipart/form-data"' in html
+    assert 'type="file"' in html and "multiple" in html and 'accept="application/pdf,.pdf"' in html
+    assert "at most 5 MB each" in html
+
+
+def test_answering_with_a_pdf_confirms_by_mail_tells_staff_and_goes_back_in_review(
+    client, schedules, tmp_path
+):
+    token = _asked(client, lang="ja", language="ja")
+    response = client.post(
+        f"/ja/membership/apply/{token}/",
+        {
+            "note": "議決書を添付します。",
+            "kind": "council_resolution",
+            "file": pdf_upload("議決書.pdf"),
+        },
+    )
+    assert response.status_code == 303
+    assert response["Location"] == f"/ja/membership/apply/{token}/answered/"
+    page = client.get(response["Location"]).content.decode()
+    assert "ご回答ありがとうございます" in page
+    assert "aiko@example-bay.example.org 宛てに確認メールをお送りしました" in page
+    assert "審査中" in page
+    application = Application.objects.get()
+    assert application.status == Application.Status.IN_REVIEW
+    document = application.documents.get(original_name="議決書.pdf")
+    assert document.kind == "council_resolution"
+    assert (tmp_path / "private" / document.file.name).read_bytes() == PDF_BYTES
+    # The confirmation the page speaks of, and the secretariat's notice.
+    to_applicant = [m for m in mail.outbox if m.to == ["aiko@example-bay.example.org"]]
+    to_staff = [m for m in mail.outbox if m.to == ["reviewer@secretariat.example.org"]]
+    assert len(to_applicant) == 1 and len(to_staff) == 1
+    assert to_applicant[0].subject.startswith("ご回答を受け付けました")
+    assert "議決書.pdf" in to_applicant[0].body
+    assert "議決書を添付します。" in to_staff[0].body and "議決書.pdf" in to_staff[0].body
+
+
+@pytest.mark.parametrize(
+    ("data", "field", "message"),
+    [
+        ({"note": "Here it is.", "file": "not-a-pdf"}, "file", "Please send a PDF file"),
+        ({"note": "  "}, "note", "Please write your answer"),
+    ],
+)
+def test_a_refused_answer_is_400_with_the_message_on_its_field(
+    client, schedules, data, field, message
+):
+    token = _asked(client)
+    if data.get("file") == "not-a-pdf":
+        data = data | {"file": pdf_upload("scan.png", content_type="image/png")}
+    response = client.post(f"/en/membership/apply/{token}/", data | {"kind": "council_resolution"})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="id_{field}_error"' in html and message in html
+    assert Application.objects.get().status == Application.Status.INFO_REQUESTED
+    assert mail.outbox == []

@@ -133,6 +133,10 @@ def test_a_japanese_city_applies_and_the_secretariat_approves(
     expect(page.locator(".messagelist")).to_contain_text("審査中")
     page.locator("textarea[name=note]").fill("ようこそ。")
     page.locator("button[value=approve]").click()
+    # A confirmation page names what approving does before anything happens.
+    expect(page.locator("h1")).to_contain_text("承認しますか")
+    assert not Member.objects.exists()
+    page.locator("button[value=approve]").click()
     expect(page.locator(".messagelist")).to_contain_text("承認")
 
     member = Member.objects.get()

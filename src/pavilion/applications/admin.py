@@ -3,9 +3,16 @@
 The list opens on the open applications (submitted, in review, information
 requested), oldest first. An application's page shows everything it says, its
 documents (streamed to staff only, never served as files), the fee quoted, its
-audit trail, and one button per move allowed from its status, with a note. The
-page itself changes nothing: every move goes through ``services``, which lock
-the row, check the move, audit it with the staff member, and mail the applicant.
+audit trail (each step and status by its label), and one button per move allowed
+from its status, with a note. The page itself changes nothing: every move goes
+through ``services``, which lock the row, check the move, audit it with the staff
+member, and mail the applicant.
+
+The moves that close the application and mail the applicant (approve, reject,
+withdraw: ``services.CONFIRMED_MOVES``) first show a confirmation page naming what
+will happen (the member, the invoice number and amount, the mails and their
+language, whether the note is sent); only its button, which posts
+``confirmed=yes``, makes the move. No JavaScript is needed.
 """
 
 from __future__ import annotations
@@ -14,7 +21,9 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +34,7 @@ from pavilion.core.i18n import current_lang
 from . import selectors, services
 from .forms import ReviewForm
 from .models import Application, ApplicationDocument, private_storage
-from .presenters import quote_facts
+from .presenters import money, organisation_name, quote_facts, status_label, step_label
 
 Status = Application.Status
 
@@ -33,6 +42,7 @@ Status = Application.Status
 def transition_labels() -> dict[str, str]:
     return {
         "review_start": gettext("Start the review"),
+        "review_resume": gettext("Resume the review (the applicant answered another way)"),
         "request_info": gettext("Ask the applicant for information"),
         "approve": gettext("Approve: create the member and its first invoice"),
         "reject": gettext("Reject"),
@@ -202,15 +212,16 @@ class ApplicationAdmin(admin.ModelAdmin):
         entries = selectors.application_audit_trail(application=obj)
         rows = format_html_join(
             "",
-            "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td><td>{}{}</td></tr>",
             (
                 (
                     entry.created_at.strftime("%Y-%m-%d %H:%M"),
-                    entry.action.rsplit(".", 1)[-1],
-                    (entry.data or {}).get("from") or "—",
-                    (entry.data or {}).get("to") or "—",
+                    step_label(entry.action),
+                    status_label((entry.data or {}).get("from")),
+                    status_label((entry.data or {}).get("to")),
                     getattr(entry.actor, "username", "") or gettext("applicant"),
                     (entry.data or {}).get("note", ""),
+                    self._trail_documents(entry),
                 )
                 for entry in entries
             ),
@@ -224,6 +235,16 @@ class ApplicationAdmin(admin.ModelAdmin):
             gettext("Who"),
             gettext("Note"),
             rows,
+        )
+
+    @staticmethod
+    def _trail_documents(entry):
+        names = (entry.data or {}).get("documents") or []
+        if not names:
+            return ""
+        return format_html(
+            "<br>{}",
+            gettext("Documents sent: %(names)s") % {"names": ", ".join(map(str, names))},
         )
 
     def get_readonly_fields(self, request, obj=None):
@@ -252,6 +273,10 @@ class ApplicationAdmin(admin.ModelAdmin):
         if obj is not None and self.can_review(request):
             labels = transition_labels()
             extra |= {
+                "confirm_note": gettext(
+                    "Approving, rejecting and withdrawing show what will happen and ask "
+                    "you to confirm on the next page."
+                ),
                 "review_form": ReviewForm(),
                 "review_url": reverse("admin:applications_application_review", args=[obj.pk]),
                 "transitions": [
@@ -276,10 +301,16 @@ class ApplicationAdmin(admin.ModelAdmin):
         if verb not in services.STAFF_SERVICES or not form.is_valid():
             messages.error(request, gettext("Choose one of the steps offered."))
             return back
+        note = form.cleaned_data["note"]
+        if verb in services.CONFIRMED_MOVES and request.POST.get("confirmed") != "yes":
+            try:
+                services.application_move_check(application=application, verb=verb, note=note)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+                return back
+            return self._confirm_page(request, application, verb, note)
         try:
-            services.STAFF_SERVICES[verb](
-                application=application, actor=request.user, note=form.cleaned_data["note"]
-            )
+            services.STAFF_SERVICES[verb](application=application, actor=request.user, note=note)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return back
@@ -290,6 +321,109 @@ class ApplicationAdmin(admin.ModelAdmin):
             % {"status": application.get_status_display()},
         )
         return back
+
+    def _confirm_page(self, request: HttpRequest, application: Application, verb: str, note: str):
+        """What the move will do, with one button to do it and a way back."""
+        lang = current_lang()
+        name = organisation_name(application, lang)
+        values = {
+            "name": name,
+            "email": application.contact_email,
+            "language": application.get_language_display(),
+        }
+        consequences: list[str] = []
+        blocked = ""
+        if verb == "approve":
+            preview = selectors.application_approval_preview(
+                application=application, today=timezone.localdate()
+            )
+            title = gettext("Approve the application of %(name)s?") % values
+            consequences.append(
+                gettext(
+                    "This creates the member “%(name)s” (%(category)s). It is a member "
+                    "from today and is listed in the public members' directory at once."
+                )
+                % (values | {"category": application.get_category_display()})
+            )
+            if preview["quote"] is not None:
+                quote = preview["quote"]
+                consequences.append(
+                    gettext(
+                        "It issues invoice %(number)s for %(amount)s, the dues for %(year)s. "
+                        "Invoice numbers have no gaps: an invoice issued by mistake cannot "
+                        "be deleted, only voided."
+                    )
+                    % {
+                        "number": preview["invoice_number"],
+                        "amount": money(quote.amount, quote.currency, lang),
+                        "year": preview["year"],
+                    }
+                )
+            else:
+                blocked = gettext(
+                    "The first invoice cannot be issued, so the application cannot be "
+                    "approved now: %(reason)s"
+                ) % {"reason": preview["error"]}
+            consequences.append(
+                gettext(
+                    "It e-mails the applicant (%(email)s) in %(language)s: a welcome, "
+                    "then the invoice with its PDF."
+                )
+                % values
+            )
+            confirm = gettext("Yes, approve and send the invoice")
+        elif verb == "reject":
+            title = gettext("Reject the application of %(name)s?") % values
+            consequences.append(
+                gettext("This closes the application as rejected; it cannot be reopened.")
+            )
+            consequences.append(
+                gettext(
+                    "It e-mails the applicant (%(email)s) in %(language)s, with your note "
+                    "below as the reason."
+                )
+                % values
+            )
+            confirm = gettext("Yes, reject and send the reason")
+        else:
+            title = gettext("Withdraw the application of %(name)s?") % values
+            consequences.append(
+                gettext("This closes the application as withdrawn; it cannot be reopened.")
+            )
+            consequences.append(
+                (
+                    gettext(
+                        "It e-mails the applicant (%(email)s) in %(language)s to confirm "
+                        "the withdrawal, with your note below."
+                    )
+                    if note
+                    else gettext(
+                        "It e-mails the applicant (%(email)s) in %(language)s to confirm "
+                        "the withdrawal."
+                    )
+                )
+                % values
+            )
+            confirm = gettext("Yes, withdraw and tell the applicant")
+        change_url = reverse("admin:applications_application_change", args=[application.pk])
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "subtitle": None,
+            "application": application,
+            "change_url": change_url,
+            "review_url": reverse("admin:applications_application_review", args=[application.pk]),
+            "verb": verb,
+            "note": note,
+            "note_sent": verb in services.NOTE_SENT,
+            "consequences": consequences,
+            "blocked": blocked,
+            "confirm_label": confirm,
+        }
+        return TemplateResponse(
+            request, "admin/applications/application/review_confirm.html", context
+        )
 
     def document_view(self, request: HttpRequest, pk: int, document_id: int):
         if not self.has_view_permission(request):

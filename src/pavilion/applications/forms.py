@@ -272,13 +272,52 @@ class ConsentForm(StepForm):
     )
 
 
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field: the cleaned value is a list (empty when none)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault(
+            "widget", MultipleFileInput(attrs={"accept": "application/pdf,.pdf", "multiple": True})
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, list | tuple):
+            return [super(MultipleFileField, self).clean(item, initial) for item in data if item]
+        cleaned = super().clean(data, initial)
+        return [cleaned] if cleaned else []
+
+
 class AnswerForm(StepForm):
+    """The applicant's answer to a request for information: words, a PDF, or both
+    (the service refuses an answer with neither)."""
+
     note = forms.CharField(
         label=_("Your answer"),
         max_length=5000,
+        required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": _("Please write your answer.")},
     )
+    kind = forms.ChoiceField(
+        label=_("Kind of document"),
+        choices=ApplicationDocument.Kind.choices,
+        initial=ApplicationDocument.Kind.COUNCIL_RESOLUTION,
+        error_messages={"invalid_choice": _("Please choose a kind of document from the list.")},
+    )
+    file = MultipleFileField(
+        label=_("Documents, if we asked for any (PDF)"),
+        required=False,
+    )
+
+    def __init__(self, *args, max_mb: str = "5", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "PDF files only, at most %(limit)s MB each. You may choose several files at once."
+        ) % {"limit": max_mb}
 
 
 class ReviewForm(forms.Form):
@@ -290,7 +329,9 @@ class ReviewForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=_(
-            "Kept in the audit trail. For a request for information or a refusal it is "
-            "the text the applicant receives."
+            "Kept in the audit trail. The applicant receives it only with a request for "
+            "information (your question), a refusal (the reason) or a withdrawal. A note "
+            "on starting or resuming the review or on an approval is internal: the "
+            "applicant never sees it."
         ),
     )

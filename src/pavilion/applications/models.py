@@ -4,11 +4,11 @@ the secretariat's review, to a member (or a refusal).
 States (``Application.Status``)::
 
     draft ──submit──▶ submitted ──review_start──▶ in_review ──approve──▶ approved
-      │                  ▲  │                        │  │
-      │                  │  │                        │  └──request_info──▶ info_requested
-      │                  │  │                        │                        │
-      │                  └──┼────────answer──────────┼────────────────────────┘
-      │                     └──reject──▶ rejected ◀──┘ (also from info_requested)
+      │                  │                        │    ▲
+      │                  │           request_info │    │ answer (the applicant)
+      │                  │                        ▼    │ review_resume (staff)
+      │                  │                     info_requested
+      │                  └──reject──▶ rejected ◀── (from submitted, in_review, info_requested)
       └──withdraw──▶ withdrawn (from every open state and from a draft)
 
 One organisation, one open application: an application is *open* while it is

@@ -66,3 +66,37 @@ def organisation_name(application: Application, lang: str) -> str:
     if lang != "ja":
         first, second = second, first
     return first or second
+
+
+def step_labels() -> dict[str, str]:
+    """Each step of an application's audit trail (``pavilion.application.<verb>``) as
+    staff read it, in the current language."""
+    from django.utils.translation import pgettext
+
+    return {
+        "start": pgettext("application audit step", "Started by the applicant"),
+        "submit": pgettext("application audit step", "Sent by the applicant"),
+        "review_start": pgettext("application audit step", "Review started"),
+        "request_info": pgettext(
+            "application audit step", "Information requested from the applicant"
+        ),
+        "answer": pgettext("application audit step", "The applicant answered"),
+        "review_resume": pgettext("application audit step", "Review resumed"),
+        "approve": pgettext("application audit step", "Approved"),
+        "reject": pgettext("application audit step", "Rejected"),
+        "withdraw": pgettext("application audit step", "Withdrawn"),
+    }
+
+
+def step_label(action: str) -> str:
+    """The label of an audit action such as ``pavilion.application.review_start``; an
+    action without one is shown as it is."""
+    verb = action.rsplit(".", 1)[-1]
+    return step_labels().get(verb, action)
+
+
+def status_label(status: str | None) -> str:
+    """A status as its label (``in_review`` → "In review"); none as a dash."""
+    if not status:
+        return "—"
+    return str(dict(Application.Status.choices).get(status, status))

@@ -3,7 +3,10 @@ and everything an application says, written out for the review step and for staf
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -103,3 +106,31 @@ def application_summary(*, application: Application, lang: str) -> list[dict]:
         {"title": title, "rows": [{"label": label, "value": value} for label, value in rows]}
         for title, rows in sections
     ]
+
+
+def application_approval_preview(*, application: Application, today: dt.date) -> dict:
+    """What approving would do, for the confirmation page: the member's name, the next
+    invoice number of the year (another invoice issued meanwhile takes it, and this
+    one gets the next), the fee for this year, or why no invoice can be issued."""
+    from pavilion.billing.models import InvoiceCounter
+    from pavilion.membership.fees import fee_quote
+
+    counter = InvoiceCounter.objects.filter(year=today.year).first()
+    sequence = (counter.last_number if counter else 0) + 1
+    preview = {
+        "year": today.year,
+        "invoice_number": f"{today.year}-{sequence:04d}",
+        "quote": None,
+        "error": "",
+    }
+    try:
+        preview["quote"] = fee_quote(
+            kind=application.kind,
+            country=application.country,
+            population=application.population,
+            currency=application.currency or "EUR",
+            year=today.year,
+        )
+    except ValidationError as error:
+        preview["error"] = " ".join(error.messages)
+    return preview

@@ -12,14 +12,30 @@ Allowed moves (``TRANSITIONS``)::
     submit        draft                                 → submitted   (applicant)
     review_start  submitted                             → in_review   (staff)
     request_info  in_review                             → info_requested (staff)
-    answer        info_requested                        → submitted   (applicant)
+    answer        info_requested                        → in_review   (applicant)
+    review_resume info_requested                        → in_review   (staff)
     approve       in_review                             → approved    (staff)
     reject        submitted, in_review, info_requested  → rejected    (staff)
     withdraw      draft, submitted, in_review, info_requested → withdrawn (either)
 
+Which staff notes the applicant receives (``NOTE_SENT``): the question of a
+request for information, the reason of a refusal, and the note of a withdrawal.
+Every other note (starting or resuming the review, approving) stays in the audit
+trail. A request for information, a refusal and resuming the review need a note.
+
+The applicant's answer (through the resume link, with a PDF if asked) puts the
+application back in review: the applicant gets a confirmation, the reviewer (or,
+without one, every active staff member who may review) a notice with the answer.
+Resuming the review is for an answer that came another way, such as by e-mail.
+
 Approval creates the member and its first invoice (``invoice_issue`` for the
 current year) in the same transaction: if the invoice cannot be issued, the
-member is not created and the application stays in review.
+member is not created and the application stays in review. The member is current
+and listed in the public directory from that day (``joined_on`` = the day of
+approval), as the welcome mail says; the invoice is to be paid by its due date.
+The application's single "city or area" goes to the member's English or Japanese
+field by its script (kana or kanji → Japanese), and so does a name given only in
+the field of the other language.
 
 The resume token is random (32 bytes) and only its SHA-256 is stored, so the
 database alone cannot open anyone's application. It is mailed when the
@@ -30,7 +46,9 @@ mails it (the earlier link stops working).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -44,7 +62,7 @@ from pavilion.core.audit import audit_log
 from pavilion.membership.fees import ineligible_message
 from pavilion.membership.models import ELIGIBILITY, Category, Member
 
-from . import documents
+from . import documents, selectors
 from .models import (
     Application,
     ApplicationDocument,
@@ -53,7 +71,9 @@ from .models import (
     private_storage,
     token_hash,
 )
-from .notifications import application_notify
+from .notifications import application_notify, application_notify_staff
+
+logger = logging.getLogger("pavilion.applications")
 
 Status = Application.Status
 
@@ -63,7 +83,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "submit": ((Status.DRAFT,), Status.SUBMITTED),
     "review_start": ((Status.SUBMITTED,), Status.IN_REVIEW),
     "request_info": ((Status.IN_REVIEW,), Status.INFO_REQUESTED),
-    "answer": ((Status.INFO_REQUESTED,), Status.SUBMITTED),
+    "answer": ((Status.INFO_REQUESTED,), Status.IN_REVIEW),
+    "review_resume": ((Status.INFO_REQUESTED,), Status.IN_REVIEW),
     "approve": ((Status.IN_REVIEW,), Status.APPROVED),
     "reject": ((Status.SUBMITTED, Status.IN_REVIEW, Status.INFO_REQUESTED), Status.REJECTED),
     "withdraw": (
@@ -72,7 +93,19 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
     ),
 }
 # The moves the secretariat makes from the back office.
-STAFF_TRANSITIONS = ("review_start", "request_info", "approve", "reject", "withdraw")
+STAFF_TRANSITIONS = (
+    "review_start",
+    "review_resume",
+    "request_info",
+    "approve",
+    "reject",
+    "withdraw",
+)
+# The staff moves whose note the applicant receives; every other note is internal.
+NOTE_SENT = ("request_info", "reject", "withdraw")
+# The staff moves that close the application and mail the applicant: the back office
+# asks for a confirmation first.
+CONFIRMED_MOVES = ("approve", "reject", "withdraw")
 
 STEP_FIELDS: dict[int, tuple[str, ...]] = {
     1: ("name_en", "name_ja", "kind", "country", "locality", "website", "contact_email"),
@@ -80,6 +113,7 @@ STEP_FIELDS: dict[int, tuple[str, ...]] = {
     3: ("population", "population_source", "population_year", "currency"),
 }
 STEPS = 5
+MAX_ANSWER_FILES = 5
 NULLABLE = ("population", "population_year")
 POPULATION_KINDS_CATEGORY = Category.LOCAL_REGIONAL
 
@@ -166,6 +200,34 @@ def _check_allowed(*, application: Application, verb: str) -> None:
             % {"status": application.get_status_display()},
             code="not_allowed",
         )
+
+
+def _note_messages() -> dict[str, str]:
+    """The staff moves that need a note, with the message when it is missing."""
+    return {
+        "request_info": _("Please write what you need from the applicant."),
+        "reject": _("Please write the reason; the applicant receives it."),
+        "review_resume": _(
+            "Please note why the review resumes, for example what the applicant sent by e-mail."
+        ),
+    }
+
+
+def _check_note(*, verb: str, note: str) -> str:
+    note = (note or "").strip()
+    message = _note_messages().get(verb)
+    if message and not note:
+        raise ValidationError({"note": ValidationError(message, code="required")})
+    return note
+
+
+def application_move_check(*, application: Application, verb: str, note: str = "") -> None:
+    """Whether staff may make this move now, with this note (ValidationError if not).
+    Changes nothing: the back office asks it before its confirmation page."""
+    if verb not in STAFF_TRANSITIONS:
+        raise ValidationError(_("Choose one of the steps offered."), code="unknown")
+    _check_allowed(application=application, verb=verb)
+    _check_note(verb=verb, note=note)
 
 
 def _move(
@@ -314,10 +376,36 @@ def application_document_add(
     if application.status not in (Status.DRAFT, Status.INFO_REQUESTED):
         raise ValidationError(_("This application has been sent: it can no longer be changed."))
     content = documents.read_pdf(upload)
+    document = _store_document(
+        application=application, kind=kind, content=content, name=upload.name
+    )
+    if application.status == Status.DRAFT and application.step < 4:
+        application.step = 4
+        application.save(update_fields=["step", "updated_at"])
+    return document
+
+
+def _check_document_kind(kind: str) -> str:
+    if kind not in ApplicationDocument.Kind.values:
+        raise ValidationError(
+            {
+                "kind": ValidationError(
+                    _("Please choose a kind of document from the list."), code="invalid"
+                )
+            }
+        )
+    return kind
+
+
+def _store_document(
+    *, application: Application, kind: str, content: bytes, name: str
+) -> ApplicationDocument:
+    """Keep a checked PDF (``documents.read_pdf``) in private storage, in the caller's
+    transaction; the file is removed again if its row cannot be saved."""
     document = ApplicationDocument(
         application=application,
-        kind=kind,
-        original_name=documents.clean_name(upload.name),
+        kind=_check_document_kind(kind),
+        original_name=documents.clean_name(name),
         size=len(content),
         sha256=documents.digest(content),
     )
@@ -331,9 +419,6 @@ def application_document_add(
     except Exception:
         storage.delete(document.file.name)
         raise
-    if application.status == Status.DRAFT and application.step < 4:
-        application.step = 4
-        application.save(update_fields=["step", "updated_at"])
     return document
 
 
@@ -413,14 +498,114 @@ def application_submit(
 
 
 @transaction.atomic
-def application_answer(*, application: Application, note: str, token: str | None = None):
-    """The applicant answers a request for information: back to the queue."""
+def application_answer(
+    *,
+    application: Application,
+    note: str,
+    uploads: list | tuple = (),
+    kind: str = ApplicationDocument.Kind.OTHER,
+    token: str | None = None,
+) -> Application:
+    """The applicant answers a request for information, in words, with PDFs, or both:
+    the application goes back in review, the applicant gets a confirmation (with the
+    link, ``token``) and the reviewer a notice with the answer. Each file is checked as
+    the application's documents are (PDF only, size limit) and kept privately."""
     application = _lock(application)
+    _check_allowed(application=application, verb="answer")
     note = (note or "").strip()
-    if not note:
-        raise ValidationError({"note": ValidationError(_("Please write your answer."))})
-    _move(application=application, verb="answer", actor=None, note=note)
+    uploads = [upload for upload in uploads if upload is not None]
+    if len(uploads) > MAX_ANSWER_FILES:
+        raise ValidationError(
+            {
+                "file": ValidationError(
+                    _("Please send at most %(count)s files with one answer.")
+                    % {"count": MAX_ANSWER_FILES},
+                    code="too_many",
+                )
+            }
+        )
+    if not note and not uploads:
+        raise ValidationError(
+            {
+                "note": ValidationError(
+                    _("Please write your answer, or attach the document we asked for."),
+                    code="required",
+                )
+            }
+        )
+    # Every check before anything is written: a refused file leaves no trace.
+    files: list[tuple[str, bytes]] = []
+    for upload in uploads:
+        try:
+            files.append((upload.name, documents.read_pdf(upload)))
+        except ValidationError as error:
+            if len(uploads) == 1:
+                raise
+            raise ValidationError(
+                {
+                    "file": [
+                        _("%(name)s: %(problem)s")
+                        % {"name": documents.clean_name(upload.name), "problem": message}
+                        for message in error.messages
+                    ]
+                }
+            ) from None
+    if files:
+        _check_document_kind(kind)
+    question = selectors.application_last_note(application=application, verb="request_info")
+    names = [documents.clean_name(name) for name, _content in files]
+    _move(
+        application=application,
+        verb="answer",
+        actor=None,
+        note=note,
+        extra={"documents": names} if names else None,
+    )
+    for name, content in files:
+        _store_document(application=application, kind=kind, content=content, name=name)
+    application_notify(kind="answer_received", application=application, token=token, note=note)
+    application_notify_staff(
+        kind="answered",
+        application=application,
+        recipients=staff_recipients(application=application),
+        note=note,
+        question=question,
+        document_names=names,
+    )
     return application
+
+
+def staff_recipients(*, application: Application) -> list[str]:
+    """Who hears of the applicant's answer: the reviewer; without one (or without an
+    address), every active staff member who may review applications."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Permission
+    from django.db.models import Q
+
+    reviewer = application.reviewer
+    if reviewer is not None and reviewer.is_active and reviewer.email:
+        return [reviewer.email]
+    permission = Permission.objects.filter(
+        codename="change_application", content_type__app_label="applications"
+    ).first()
+    may_review = Q(is_superuser=True)
+    if permission is not None:
+        may_review |= Q(user_permissions=permission) | Q(groups__permissions=permission)
+    addresses = (
+        get_user_model()
+        .objects.filter(may_review, is_active=True, is_staff=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+    found = list(addresses)
+    if not found:
+        logger.warning(
+            "Application %s was answered, but no staff address is known to tell.",
+            application.pk,
+        )
+    return found
 
 
 # The secretariat's review
@@ -434,16 +619,24 @@ def application_review_start(*, application: Application, actor: Any, note: str 
 
 
 @transaction.atomic
+def application_review_resume(*, application: Application, actor: Any, note: str):
+    """Back in review while information is requested, for an answer that came another
+    way (by e-mail, by post); the note says what came. The applicant is not mailed."""
+    application = _lock(application)
+    _check_allowed(application=application, verb="review_resume")
+    note = _check_note(verb="review_resume", note=note)
+    _move(application=application, verb="review_resume", actor=actor, note=note)
+    return application
+
+
+@transaction.atomic
 def application_request_info(
     *, application: Application, actor: Any, note: str
 ) -> tuple[Application, str]:
     """Ask the applicant for more: the note is the question, mailed with a new link."""
     application = _lock(application)
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError(
-            {"note": ValidationError(_("Please write what you need from the applicant."))}
-        )
+    _check_allowed(application=application, verb="request_info")
+    note = _check_note(verb="request_info", note=note)
     _move(application=application, verb="request_info", actor=actor, note=note)
     token = new_token()
     application.token_hash = token_hash(token)
@@ -480,17 +673,53 @@ def application_approve(*, application: Application, actor: Any, note: str = "")
         note=note,
         extra={"member": member.pk, "invoice": invoice.number},
     )
-    application_notify(kind="approved", application=application, note=note, invoice=invoice)
+    # The approval's note is internal: it is in the audit trail, not in the welcome.
+    application_notify(kind="approved", application=application, invoice=invoice)
     return application
 
 
 def _unique_slug(application: Application) -> str:
-    base = slugify(application.name_en)[:100] or f"member-{application.pk}"
+    base = slugify(member_names(application)["name_en"])[:100] or f"member-{application.pk}"
     slug, n = base, 1
     while Member.objects.filter(slug=slug).exists():
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def is_japanese(text: str) -> bool:
+    """Whether a name is written in Japanese: it has kana or kanji (ideographs), full
+    width or half width. "Harbourview" is not; "川口湾", "ハーバービュー" are."""
+    for char in text or "":
+        if "\u3040" <= char <= "\u30ff" or "\uff66" <= char <= "\uff9f":
+            return True  # hiragana, katakana, half-width katakana
+        if unicodedata.category(char) == "Lo" and unicodedata.name(char, "").startswith("CJK "):
+            return True  # kanji (CJK ideographs, compatibility ones included)
+    return False
+
+
+def member_names(application: Application) -> dict[str, str]:
+    """The member's name and locality fields from the application's.
+
+    The names are asked for in English and in Japanese, each in its own field, and go
+    to the same fields, except a name given only in the field of the other language (a
+    Japanese name typed as the English one, or the reverse). The city or area is one
+    field, typed in either language whatever the language of our e-mails: it goes to
+    ``locality_ja`` when it is written in Japanese (kana or kanji), else to
+    ``locality_en``."""
+    name_en, name_ja = application.name_en.strip(), application.name_ja.strip()
+    if not name_ja and is_japanese(name_en):
+        name_en, name_ja = "", name_en
+    elif not name_en and name_ja and not is_japanese(name_ja):
+        name_en, name_ja = name_ja, ""
+    locality = application.locality.strip()
+    japanese = is_japanese(locality)
+    return {
+        "name_en": name_en,
+        "name_ja": name_ja,
+        "locality_en": "" if japanese else locality,
+        "locality_ja": locality if japanese else "",
+    }
 
 
 def _member_from(*, application: Application, today: dt.date, actor: Any) -> Member:
@@ -499,8 +728,7 @@ def _member_from(*, application: Application, today: dt.date, actor: Any) -> Mem
     return member_create(
         actor=actor,
         slug=_unique_slug(application),
-        name_en=application.name_en,
-        name_ja=application.name_ja,
+        **member_names(application),
         kind=application.kind,
         category=application.category or category_for(application.kind),
         country=application.country,
@@ -514,19 +742,16 @@ def _member_from(*, application: Application, today: dt.date, actor: Any) -> Mem
         contact_email=application.contact_email,
         billing_email=application.contact_email,
         joined_on=today,
+        is_listed=True,
         is_example=application.is_example,
-        **{f"locality_{application.language}": application.locality},
     )
 
 
 @transaction.atomic
 def application_reject(*, application: Application, actor: Any, note: str) -> Application:
     application = _lock(application)
-    note = (note or "").strip()
-    if not note:
-        raise ValidationError(
-            {"note": ValidationError(_("Please write the reason; the applicant receives it."))}
-        )
+    _check_allowed(application=application, verb="reject")
+    note = _check_note(verb="reject", note=note)
     _move(application=application, verb="reject", actor=actor, note=note)
     application_notify(kind="rejected", application=application, note=note)
     return application
@@ -545,6 +770,7 @@ def application_withdraw(
 
 STAFF_SERVICES = {
     "review_start": application_review_start,
+    "review_resume": application_review_resume,
     "request_info": application_request_info,
     "approve": application_approve,
     "reject": application_reject,

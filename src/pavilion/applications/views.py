@@ -6,8 +6,10 @@ fee as the population is typed (``quote`` answers in JSON).
 
 Addresses: ``/<lang>/membership/apply/`` starts (step 1); the draft then lives at
 ``/<lang>/membership/apply/<token>/`` (the resume link mailed to the applicant),
-its steps at ``…/<token>/step/<n>/``. Bad input gets 400 with the form as typed;
-too many starts from one address in an hour get 429.
+its steps at ``…/<token>/step/<n>/``. While information is requested the link
+shows the question and the answer form (text and PDFs); ``…/<token>/answered/``
+thanks for the answer. Bad input gets 400 with the form as typed; too many starts
+from one address in an hour get 429.
 """
 
 from __future__ import annotations
@@ -161,30 +163,40 @@ def resume(request: HttpRequest, token: str) -> HttpResponse:
     form = None
     status = 200
     if application.status == Status.INFO_REQUESTED:
-        form = AnswerForm(request.POST or None)
-        if request.method == "POST":
+        max_mb = documents.size_text(documents.max_bytes())
+        if request.method != "POST":
+            form = AnswerForm(max_mb=max_mb)
+        else:
+            form = AnswerForm(request.POST, request.FILES, max_mb=max_mb)
             if form.is_valid():
                 try:
                     services.application_answer(
-                        application=application, note=form.cleaned_data["note"], token=token
+                        application=application,
+                        note=form.cleaned_data["note"],
+                        uploads=form.cleaned_data["file"],
+                        kind=form.cleaned_data["kind"],
+                        token=token,
                     )
                 except ValidationError as error:
                     form.add_service_errors(error)
                 else:
-                    return _redirect(token, "applications:thanks")
+                    return _redirect(token, "applications:answered")
             status = 400
     elif request.method == "POST":
         return _redirect(token)
     return _status_page(request, application, token, form=form, status=status)
 
 
-def _status_page(request, application, token, *, form=None, status=200, thanks=False):
+def _status_page(
+    request, application, token, *, form=None, status=200, thanks=False, answered=False
+):
     lang = current_lang()
     context = {
         "application": application,
         "token": token,
         "form": form,
         "thanks": thanks,
+        "answered": answered,
         "fee": quote_facts(application.quote, lang),
         "request_note": selectors.application_last_note(
             application=application, verb="request_info"
@@ -202,6 +214,15 @@ def thanks(request: HttpRequest, token: str) -> HttpResponse:
     if application.status == Status.DRAFT:
         return _step_url(token, min(application.step + 1, services.STEPS))
     return _status_page(request, application, token, thanks=True)
+
+
+@require_GET
+def answered(request: HttpRequest, token: str) -> HttpResponse:
+    """After the applicant's answer: it arrived, a confirmation is on its way."""
+    application = _application(token)
+    if application.status == Status.DRAFT:
+        return _step_url(token, min(application.step + 1, services.STEPS))
+    return _status_page(request, application, token, answered=True)
 
 
 @require_POST
