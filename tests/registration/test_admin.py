@@ -3,10 +3,14 @@ import datetime as dt
 import io
 
 import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from pavilion.core.models import AuditEntry
 from pavilion.registration.models import Registration
+from pavilion.registration.services import registration_move
 from tests.factories import (
     EventFactory,
     RegistrationFactory,
@@ -150,3 +154,253 @@ def test_staff_find_a_registration_by_its_typed_code(staff_client, session):
     )
 
     assert [r.pk for r in response.context["cl"].result_list] == [registration.pk]
+
+
+# The list at the desk: narrowed to one session, the place each person is told
+
+
+REGISTRATIONS = "/en/admin/registration/registration/"
+
+
+def rows_of(response) -> list[tuple]:
+    """The changelist as staff read it: name, status and place in line."""
+    return [(r.name, r.get_status_display(), r.place) for r in response.context["cl"].result_list]
+
+
+def test_the_list_shows_what_the_desk_needs_and_fits_a_laptop(staff_client, session):
+    RegistrationFactory(
+        session=session,
+        name="Aiko Tanaka",
+        checked_in_at=dt.datetime(2024, 11, 12, 12, 35, tzinfo=dt.UTC),
+    )
+
+    response = staff_client.get(REGISTRATIONS)
+
+    assert response.context["cl"].list_display == [
+        "action_checkbox",
+        "name",
+        "session",
+        "status",
+        "place",
+        "checked_in",
+    ]
+    page = response.text
+    assert "Place on the waiting list" in page
+    assert "Checked in (venue time)" in page
+    assert "Tue 12 Nov, 16:35" in page  # 12:35 UTC, in Baku time
+    assert "E-mail address" not in page
+
+
+def test_the_list_can_be_narrowed_to_one_session_of_the_chosen_event(staff_client, session):
+    event = session.event
+    other = SessionFactory(
+        event=event,
+        venue=session.venue,
+        title_en="Cities and the NDCs",
+        starts_at=dt.datetime(2024, 11, 13, 10, 0, tzinfo=dt.UTC),
+    )
+    RegistrationSettingsFactory(session=other)
+    elsewhere = SessionFactory(title_en="Another event's session")
+    RegistrationSettingsFactory(session=elsewhere)
+    mine = RegistrationFactory(session=session, name="Aiko Tanaka")
+    RegistrationFactory(session=other, name="Ken Sato")
+    RegistrationFactory(session=elsewhere, name="Someone Else")
+
+    listing = staff_client.get(REGISTRATIONS, {"session__event__id__exact": event.pk})
+    one = staff_client.get(
+        REGISTRATIONS, {"session__event__id__exact": event.pk, "session__id__exact": session.pk}
+    )
+
+    page = listing.text
+    assert "By session" in page
+    assert "LGMA Response to COP29 (Tue 12 Nov, 16:30)" in page
+    assert "Cities and the NDCs (Wed 13 Nov, 14:00)" in page
+    assert "Another event&#x27;s session" not in page  # only the chosen event's sessions
+    assert [r.pk for r in one.context["cl"].result_list] == [mine.pk]
+
+
+def test_the_session_filter_shows_even_with_one_session(staff_client, session):
+    RegistrationFactory(session=session)
+
+    response = staff_client.get(REGISTRATIONS)
+
+    assert "By session" in response.text
+    assert f"session__id__exact={session.pk}" in response.text
+
+
+@pytest.mark.parametrize("term", ["LGMA Response", "気候変動"])
+def test_searching_a_session_title_in_either_language_finds_its_registrations(
+    staff_client, session, term
+):
+    session.title_ja = "気候変動に関するLGMAの対応"
+    session.save(update_fields=["title_ja"])
+    mine = RegistrationFactory(session=session, name="Aiko Tanaka")
+    RegistrationFactory(session=SessionFactory(title_en="Other", title_ja="別のセッション"))
+
+    response = staff_client.get(REGISTRATIONS, {"q": term})
+
+    assert [r.pk for r in response.context["cl"].result_list] == [mine.pk]
+
+
+def test_the_list_costs_the_same_queries_for_one_or_three_registrations(staff_client, session):
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert staff_client.get(REGISTRATIONS).status_code == 200
+        return len(queries)
+
+    RegistrationFactory(session=session)
+    one = count()
+    RegistrationFactory(session=session)
+    RegistrationFactory(session=session, status=Status.WAITING, position=1)
+
+    assert count() == one
+
+
+# Moving someone to the end of the waiting list: the place they are told is the one
+# the list shows
+
+
+@pytest.fixture
+def two_seats_two_waiting(session):
+    """The reviewer's session, with one more person waiting: Aiko and Ben seated,
+    Carla and Dan waiting (in that order)."""
+    return {
+        "aiko": RegistrationFactory(session=session, name="Aiko Tanaka"),
+        "ben": RegistrationFactory(session=session, name="Ben Okafor", email="ben@example.org"),
+        "carla": RegistrationFactory(
+            session=session, name="Carla Souza", status=Status.WAITING, position=1
+        ),
+        "dan": RegistrationFactory(
+            session=session, name="Dan Brown", status=Status.WAITING, position=2
+        ),
+    }
+
+
+def future(session):
+    """Seats are offered only before the session starts: move it ahead."""
+    start = session.starts_at.replace(year=2099)
+    type(session).objects.filter(pk=session.pk).update(
+        starts_at=start, ends_at=start + dt.timedelta(hours=1)
+    )
+
+
+def mail_text(message) -> str:
+    return message.body
+
+
+def test_moving_a_seated_person_to_the_waiting_list_asks_first_and_names_who_is_emailed(
+    staff_client, session, two_seats_two_waiting, django_capture_on_commit_callbacks
+):
+    future(session)
+    ben = two_seats_two_waiting["ben"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff_client.post(
+            REGISTRATIONS, {"action": "move_to_waiting_list", "_selected_action": [ben.pk]}
+        )
+
+    assert response.status_code == 200
+    page = response.text
+    assert "Move to the end of the waiting list?" in page
+    assert "Up to 2 people will be e-mailed." in page
+    assert (
+        "1 registration will become “On the waiting list”, and its person is told by e-mail."
+        in page
+    )
+    assert (
+        "The seats they free will be offered to up to 1 person on the waiting list, who will "
+        "be e-mailed too." in page
+    )
+    assert "Ben Okafor, “LGMA Response to COP29”: Confirmed → On the waiting list" in page
+    ben.refresh_from_db()
+    assert ben.status == Status.CONFIRMED
+    assert mail.outbox == []
+
+
+def test_someone_moved_to_the_waiting_list_is_told_the_place_the_list_shows(
+    staff_client, session, two_seats_two_waiting, django_capture_on_commit_callbacks
+):
+    future(session)
+    ben = two_seats_two_waiting["ben"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = staff_client.post(
+            REGISTRATIONS,
+            {"action": "move_to_waiting_list", "_selected_action": [ben.pk], "post": "yes"},
+            follow=True,
+        )
+
+    assert "1 registration is now “On the waiting list”." in done.text
+    # Carla was offered Ben's seat and left the line; Dan is first; Ben behind him.
+    assert sorted(rows_of(staff_client.get(REGISTRATIONS))) == [
+        ("Aiko Tanaka", "Confirmed", None),
+        ("Ben Okafor", "On the waiting list", 2),
+        ("Carla Souza", "Offered a seat", None),
+        ("Dan Brown", "On the waiting list", 1),
+    ]
+    [told] = [m for m in mail.outbox if m.to == ["ben@example.org"]]
+    assert (
+        "The pavilion team has moved your registration for “LGMA Response to COP29” to the "
+        "waiting list: you are number 2." in mail_text(told)
+    )
+
+
+def test_the_export_gives_the_place_in_line_not_the_arrival_number(
+    staff_client, session, two_seats_two_waiting
+):
+    future(session)
+    registration_move(
+        registration=two_seats_two_waiting["ben"], to_status=Status.WAITING, actor=StaffFactory()
+    )
+
+    response = staff_client.post(
+        REGISTRATIONS,
+        {
+            "action": "export_csv",
+            "_selected_action": list(Registration.objects.values_list("pk", flat=True)),
+        },
+    )
+
+    places = {row[1]: (row[5], row[6]) for row in csv_rows(response)[1:]}
+    assert places == {
+        "Aiko Tanaka": ("Confirmed", ""),
+        "Carla Souza": ("Offered a seat", ""),
+        "Dan Brown": ("On the waiting list", "1"),
+        "Ben Okafor": ("On the waiting list", "2"),
+    }
+
+
+def test_cancelling_registrations_asks_first(
+    staff_client, session, two_seats_two_waiting, django_capture_on_commit_callbacks
+):
+    future(session)
+    aiko, dan = two_seats_two_waiting["aiko"], two_seats_two_waiting["dan"]
+    aiko.checked_in_at = dt.datetime(2024, 11, 12, 12, 35, tzinfo=dt.UTC)
+    aiko.save(update_fields=["checked_in_at"])
+    selected = [aiko.pk, dan.pk, two_seats_two_waiting["ben"].pk]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = staff_client.post(REGISTRATIONS, {"action": "cancel", "_selected_action": selected})
+
+    assert "Cancel these registrations?" in asked.text
+    # Ben and Dan are cancelled and told; Ben's seat goes to Carla, who is told too.
+    assert "Up to 3 people will be e-mailed." in asked.text
+    assert (
+        "1 of the selected registrations will not change (already “Cancelled”, or checked in)."
+        in asked.text
+    )
+    assert mail.outbox == []
+
+    with django_capture_on_commit_callbacks(execute=True):
+        staff_client.post(
+            REGISTRATIONS, {"action": "cancel", "_selected_action": selected, "post": "yes"}
+        )
+
+    assert len(mail.outbox) == 3
+    statuses = dict(Registration.objects.values_list("name", "status"))
+    assert statuses == {
+        "Aiko Tanaka": Status.CONFIRMED,
+        "Ben Okafor": Status.CANCELLED,
+        "Carla Souza": Status.OFFERED,
+        "Dan Brown": Status.CANCELLED,
+    }

@@ -437,3 +437,23 @@ def test_with_the_database_queue_the_mail_task_commits_or_rolls_back_with_the_re
     kept = register(session, "kept@example.org")
     [queued] = DBTaskResult.objects.all()
     assert queued.args_kwargs["kwargs"]["registration_id"] == kept.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_queued_message_carries_the_place_in_line_as_it_was_when_registering(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    event = EventFactory()
+    session = SessionFactory(event=event, venue=VenueFactory(event=event))
+    RegistrationSettingsFactory(session=session, capacity=1)
+    register(session, "seat@example.org")
+    register(session, "first@example.org")
+
+    second = register(session, "second@example.org")
+
+    queued = DBTaskResult.objects.get(args_kwargs__kwargs__registration_id=second.pk)
+    assert queued.args_kwargs["kwargs"]["status"] == "waiting"
+    assert queued.args_kwargs["kwargs"]["place"] == 2
+    message = notifications.registration_message(
+        kind="waitlisted", registration=second, place=queued.args_kwargs["kwargs"]["place"]
+    )
+    assert "you are on the waiting list: you are number 2." in message["body"]

@@ -3,6 +3,13 @@
 Staff type session times in the event's zone (see ``admin_forms``); every
 rule is checked by ``services``, and every change of a session's status goes
 through ``services.session_set_status`` so that it is audited.
+
+People registered for a session hear of its changes through the registration
+services, in the same transaction: cancelled, each is e-mailed and their
+registration ends; given a new time while published, each is e-mailed the new
+time. Moving a session back to draft e-mails nobody (their registration pages
+keep working); staff are told how many are registered. "Mark cancelled" and
+"Unpublish" ask for confirmation first when people are registered.
 """
 
 from __future__ import annotations
@@ -12,9 +19,10 @@ import dataclasses
 from babel import Locale
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from pavilion.core.i18n import current_lang
@@ -24,6 +32,9 @@ from pavilion.core.timefmt import (
     format_local_time_range,
     zoned_ranges,
 )
+from pavilion.registration import selectors as registration_selectors
+from pavilion.registration import services as registration_services
+from pavilion.registration.admin_confirm import action_confirmed, confirmation_page
 
 from . import services
 from .admin_forms import SessionAdminForm, venue_label
@@ -343,10 +354,39 @@ class SessionAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: Session, form, change: bool) -> None:
         new_status = obj.status
         old_status = form.stored_status or Session.Status.DRAFT
+        old_times = (
+            Session.objects.filter(pk=obj.pk).values_list("starts_at", "ends_at").first()
+            if change
+            else None
+        )
         obj.status = old_status
         super().save_model(request, obj, form, change)
         if new_status != old_status:
             self._set_status(request, obj, new_status, report_success=False)
+        elif (
+            old_times is not None
+            and old_status == Session.Status.PUBLISHED
+            and old_times != (obj.starts_at, obj.ends_at)
+        ):
+            # Once per save, and only when the time really moved.
+            told = registration_services.registrations_session_rescheduled(
+                session=obj,
+                old_starts_at=old_times[0],
+                old_ends_at=old_times[1],
+                actor=request.user,
+            )
+            if told:
+                messages.info(
+                    request,
+                    ngettext(
+                        "%(count)d person registered for “%(session)s” was told the new time "
+                        "by e-mail.",
+                        "%(count)d people registered for “%(session)s” were told the new time "
+                        "by e-mail.",
+                        told,
+                    )
+                    % {"count": told, "session": obj},
+                )
 
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -381,7 +421,15 @@ class SessionAdmin(admin.ModelAdmin):
                 messages.info(request, texts["already"] % {"session": session})
             return True
         try:
-            services.session_set_status(session=session, status=status, actor=request.user)
+            with transaction.atomic():
+                services.session_set_status(session=session, status=status, actor=request.user)
+                told = (
+                    registration_services.registrations_session_cancelled(
+                        session=session, actor=request.user
+                    )
+                    if status == Session.Status.CANCELLED
+                    else 0
+                )
         except ValidationError as exc:
             messages.error(
                 request, texts["refused"] % {"session": session, "reason": " ".join(exc.messages)}
@@ -389,6 +437,36 @@ class SessionAdmin(admin.ModelAdmin):
             return False
         if report_success:
             messages.success(request, texts["done"] % {"session": session})
+        if told:
+            messages.info(
+                request,
+                ngettext(
+                    "%(count)d person registered for “%(session)s” was told by e-mail that it "
+                    "is cancelled.",
+                    "%(count)d people registered for “%(session)s” were told by e-mail that it "
+                    "is cancelled.",
+                    told,
+                )
+                % {"count": told, "session": session},
+            )
+        if status == Session.Status.DRAFT:
+            registered = registration_selectors.active_registration_counts(
+                session_ids=[session.pk]
+            ).get(session.pk, 0)
+            if registered:
+                messages.warning(
+                    request,
+                    ngettext(
+                        "%(count)d person is registered for “%(session)s”. Nobody was e-mailed; "
+                        "their registration page still works and says that the session is not "
+                        "in the programme for now.",
+                        "%(count)d people are registered for “%(session)s”. Nobody was "
+                        "e-mailed; their registration pages still work and say that the session "
+                        "is not in the programme for now.",
+                        registered,
+                    )
+                    % {"count": registered, "session": session},
+                )
         return True
 
     def _set_status_of_all(self, request: HttpRequest, queryset: QuerySet, status: str) -> None:
@@ -400,9 +478,87 @@ class SessionAdmin(admin.ModelAdmin):
         self._set_status_of_all(request, queryset, Session.Status.PUBLISHED)
 
     @admin.action(description=_("Unpublish (back to draft)"), permissions=["change"])
-    def unpublish(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def unpublish(self, request: HttpRequest, queryset: QuerySet):
+        if not action_confirmed(request):
+            page = self._confirm_with_registrants(request, queryset, Session.Status.DRAFT)
+            if page is not None:
+                return page
         self._set_status_of_all(request, queryset, Session.Status.DRAFT)
 
     @admin.action(description=_("Mark cancelled"), permissions=["change"])
-    def cancel(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def cancel(self, request: HttpRequest, queryset: QuerySet):
+        if not action_confirmed(request):
+            page = self._confirm_with_registrants(request, queryset, Session.Status.CANCELLED)
+            if page is not None:
+                return page
         self._set_status_of_all(request, queryset, Session.Status.CANCELLED)
+
+    def _confirm_with_registrants(self, request: HttpRequest, queryset: QuerySet, status: str):
+        """The page before cancelling or unpublishing sessions that people are registered
+        for (None when nobody is: the action then runs at once)."""
+        sessions = [
+            session
+            for session in queryset.select_related("event").order_by("starts_at", "pk")
+            if session.status != status
+            and not (status == Session.Status.CANCELLED and session.status == Session.Status.DRAFT)
+        ]
+        counts = registration_selectors.active_registration_counts(
+            session_ids=[session.pk for session in sessions]
+        )
+        registered = sum(counts.values())
+        if not registered:
+            return None
+        items = [
+            ngettext(
+                "“%(session)s” (%(when)s): %(count)d person registered",
+                "“%(session)s” (%(when)s): %(count)d people registered",
+                counts[session.pk],
+            )
+            % {"session": session, "when": self.when(session), "count": counts[session.pk]}
+            for session in sessions
+            if counts.get(session.pk)
+        ]
+        if status == Session.Status.CANCELLED:
+            return confirmation_page(
+                request,
+                model_admin=self,
+                queryset=queryset,
+                action="cancel",
+                title=gettext("Mark these sessions cancelled?"),
+                summary=ngettext(
+                    "%(count)d person will be e-mailed that the session is cancelled.",
+                    "%(count)d people will be e-mailed that the session is cancelled.",
+                    registered,
+                )
+                % {"count": registered},
+                notes=[
+                    gettext(
+                        "Each is written to in their own language, with the session's date and "
+                        "time. Their registrations end, and nobody is offered a seat."
+                    )
+                ],
+                items=items,
+                button=gettext("Yes, cancel and send the e-mails"),
+            )
+        return confirmation_page(
+            request,
+            model_admin=self,
+            queryset=queryset,
+            action="unpublish",
+            title=gettext("Move these sessions back to draft?"),
+            summary=ngettext(
+                "%(count)d person is registered. Nobody will be e-mailed.",
+                "%(count)d people are registered. Nobody will be e-mailed.",
+                registered,
+            )
+            % {"count": registered},
+            notes=[
+                gettext(
+                    "The sessions leave the public programme, and their pages are no longer "
+                    "found. Each registrant's own page keeps working and says that the session "
+                    "is not in the programme for now; their registrations stay as they are."
+                )
+            ],
+            items=items,
+            button=gettext("Yes, move them back to draft"),
+        )

@@ -2,7 +2,13 @@
 
 Nothing here changes a status by itself: saving settings and every action on
 registrations go through ``services``, so the row lock, the waiting list and the
-audit trail apply to staff exactly as to visitors.
+audit trail apply to staff exactly as to visitors. The actions that e-mail people
+(moving to the waiting list, cancelling) first show a page saying how many will be
+e-mailed (``admin_confirm``).
+
+The registrations list is made for the check-in desk: name, session, status, place in
+line (as the registrant is told it), check-in time; it can be narrowed to one session
+(the chosen event's sessions once an event is chosen) and searched by session title.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from collections.abc import Callable, Iterable
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -21,8 +27,12 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from pavilion.core.audit import audit_log
+from pavilion.core.i18n import current_lang
+from pavilion.core.timefmt import format_date
+from pavilion.programme.models import Session
 
 from . import selectors, services
+from .admin_confirm import action_confirmed, confirmation_page
 from .models import Registration, RegistrationSettings
 
 Status = Registration.Status
@@ -45,6 +55,15 @@ def _local(value, registration: Registration) -> str:
     return timezone.localtime(value, tz).strftime("%Y-%m-%d %H:%M")
 
 
+def _place_of(registration: Registration) -> int | None:
+    """The place in line as the registrant is told it (rows from ``with_place_in_line``
+    carry it; any other row is counted)."""
+    if registration.status != Status.WAITING:
+        return None
+    place = getattr(registration, "place", None)
+    return place if place is not None else selectors.place_in_line(registration=registration)
+
+
 def attendees_csv(*, registrations: Iterable[Registration], filename: str) -> HttpResponse:
     """The registrations as CSV (UTF-8 with a byte-order mark, so that spreadsheet
     programs read Japanese names correctly). Times are in the event's zone."""
@@ -58,7 +77,7 @@ def attendees_csv(*, registrations: Iterable[Registration], filename: str) -> Ht
             gettext("E-mail address"),
             gettext("Language"),
             gettext("Status"),
-            gettext("Place in the waiting order"),
+            gettext("Place on the waiting list"),
             gettext("Registered (venue time)"),
             gettext("Checked in (venue time)"),
             gettext("Code"),
@@ -73,7 +92,7 @@ def attendees_csv(*, registrations: Iterable[Registration], filename: str) -> Ht
                 _cell(row.email),
                 row.get_language_display(),
                 row.get_status_display(),
-                row.position or "",
+                _place_of(row) or "",
                 _local(row.created_at, row),
                 _local(row.checked_in_at, row),
                 row.code_display,
@@ -188,28 +207,64 @@ class CheckedInFilter(admin.SimpleListFilter):
         return queryset
 
 
+def session_label(session: Session) -> str:
+    """A session in a filter: its title and its day and time in the venue's zone."""
+    if session.starts_at is None:
+        return str(session)
+    local = timezone.localtime(session.starts_at, session.event.tzinfo)
+    return gettext("%(title)s (%(date)s, %(time)s)") % {
+        "title": session,
+        "date": format_date(local.date(), current_lang(), "day"),
+        "time": local.strftime("%H:%M"),
+    }
+
+
+class SessionListFilter(admin.RelatedFieldListFilter):
+    """The sessions that take registrations, by title and time; once an event is chosen,
+    only that event's. Shown even when there is one: at the desk it lists one session's
+    people."""
+
+    EVENT_PARAMETER = "session__event__id__exact"
+
+    def field_choices(self, field, request, model_admin):
+        sessions = (
+            Session.objects.filter(
+                Exists(RegistrationSettings.objects.filter(session=OuterRef("pk")))
+                | Exists(Registration.objects.filter(session=OuterRef("pk")))
+            )
+            .select_related("event")
+            .order_by("starts_at", "tbc_start_time", "pk")
+        )
+        event_id = request.GET.get(self.EVENT_PARAMETER, "")
+        if event_id.isdigit():
+            sessions = sessions.filter(event_id=event_id)
+        return [(session.pk, session_label(session)) for session in sessions]
+
+    def has_output(self) -> bool:
+        return bool(self.lookup_choices)
+
+
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
-    list_display = [
-        "name",
-        "email",
-        "organisation",
-        "session",
-        "status",
-        "position",
-        "offer_expires_at",
-        "checked_in_at",
-        "created_at",
-    ]
+    # What the desk needs, narrow enough for a 1366-pixel screen; the rest is on the
+    # registration's page and in the CSV.
+    list_display = ["name", "session", "status", "place", "checked_in"]
     list_filter = [
         "status",
         CheckedInFilter,
         "language",
         "session__event",
-        ("session", admin.RelatedOnlyFieldListFilter),
+        ("session", SessionListFilter),
     ]
     list_select_related = ["session__event"]
-    search_fields = ["name", "email", "organisation", "code"]
+    search_fields = [
+        "name",
+        "email",
+        "organisation",
+        "code",
+        "session__title_en",
+        "session__title_ja",
+    ]
     ordering = ["session__starts_at", "session_id", "status", "position", "id"]
     fields = [
         "session",
@@ -253,6 +308,23 @@ class RegistrationAdmin(admin.ModelAdmin):
     @admin.display(description=_("code"))
     def code_display(self, obj: Registration) -> str:
         return obj.code_display
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Registration]:
+        return selectors.with_place_in_line(super().get_queryset(request))
+
+    @admin.display(description=_("place on the waiting list"), ordering="position")
+    def place(self, obj: Registration) -> int | None:
+        return obj.place
+
+    @admin.display(description=_("checked in (venue time)"), ordering="checked_in_at")
+    def checked_in(self, obj: Registration) -> str | None:
+        if obj.checked_in_at is None:
+            return None
+        local = timezone.localtime(obj.checked_in_at, obj.session.event.tzinfo)
+        return gettext("%(date)s, %(time)s") % {
+            "date": format_date(local.date(), current_lang(), "day"),
+            "time": local.strftime("%H:%M"),
+        }
 
     def has_add_permission(self, request):
         # Registrations come through the registration form, which applies every rule.
@@ -323,11 +395,117 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Move to the end of the waiting list"))
     def move_to_waiting_list(self, request, queryset):
+        if not action_confirmed(request):
+            return self._confirm_move(request, queryset, Status.WAITING, "move_to_waiting_list")
         self._move(request, queryset, Status.WAITING)
 
     @admin.action(description=_("Cancel (a freed seat is offered to the first in line)"))
     def cancel(self, request, queryset):
+        if not action_confirmed(request):
+            return self._confirm_move(request, queryset, Status.CANCELLED, "cancel")
         self._move(request, queryset, Status.CANCELLED)
+
+    def _confirm_move(self, request, queryset, to_status: str, action: str):
+        """The page before a move that e-mails people: who changes and is told, who does
+        not change and why, and up to how many on the waiting list are offered a freed
+        seat (and told too)."""
+        rows = list(
+            queryset.select_related("session__event").order_by("session_id", "position", "id")
+        )
+        changing = [r for r in rows if r.status != to_status and r.checked_in_at is None]
+        staying = len(rows) - len(changing)
+        selected = {r.pk for r in rows}
+        waiting = dict(
+            Registration.objects.filter(
+                session_id__in={r.session_id for r in changing}, status=Status.WAITING
+            )
+            .exclude(pk__in=selected)
+            .order_by()
+            .values("session_id")
+            .annotate(n=Count("pk"))
+            .values_list("session_id", "n")
+        )
+        offers = 0
+        for session_id in {r.session_id for r in changing}:
+            mine = [r for r in changing if r.session_id == session_id]
+            freed = sum(r.status in Registration.HOLDS_SEAT for r in mine)
+            in_line = waiting.get(session_id, 0)
+            if to_status == Status.WAITING:
+                in_line += len(mine) - 1  # those moved join the line, behind the others
+            offers += min(freed, max(in_line, 0))
+        told = len(changing)
+        if offers:
+            summary = ngettext(
+                "Up to %(count)d person will be e-mailed.",
+                "Up to %(count)d people will be e-mailed.",
+                told + offers,
+            ) % {"count": told + offers}
+        else:
+            summary = ngettext(
+                "%(count)d person will be e-mailed.", "%(count)d people will be e-mailed.", told
+            ) % {"count": told}
+        target = Status(to_status).label
+        notes = []
+        if told:
+            notes.append(
+                ngettext(
+                    "%(count)d registration will become “%(status)s”, and its person is told by "
+                    "e-mail.",
+                    "%(count)d registrations will become “%(status)s”, and each person is told by "
+                    "e-mail.",
+                    told,
+                )
+                % {"count": told, "status": target}
+            )
+        if offers:
+            notes.append(
+                ngettext(
+                    "The seats they free will be offered to up to %(count)d person on the "
+                    "waiting list, who will be e-mailed too.",
+                    "The seats they free will be offered to up to %(count)d people on the "
+                    "waiting list, who will be e-mailed too.",
+                    offers,
+                )
+                % {"count": offers}
+            )
+        if staying:
+            notes.append(
+                ngettext(
+                    "%(count)d of the selected registrations will not change (already "
+                    "“%(status)s”, or checked in).",
+                    "%(count)d of the selected registrations will not change (already "
+                    "“%(status)s”, or checked in).",
+                    staying,
+                )
+                % {"count": staying, "status": target}
+            )
+        items = [
+            gettext("%(person)s, “%(session)s”: %(old)s → %(new)s")
+            % {
+                "person": r.name,
+                "session": r.session,
+                "old": r.get_status_display(),
+                "new": target,
+            }
+            for r in changing
+        ]
+        if to_status == Status.WAITING:
+            title = gettext("Move to the end of the waiting list?")
+            button = gettext("Yes, move them and send the e-mails")
+        else:
+            title = gettext("Cancel these registrations?")
+            button = gettext("Yes, cancel them and send the e-mails")
+        return confirmation_page(
+            request,
+            model_admin=self,
+            queryset=queryset,
+            action=action,
+            title=title,
+            summary=summary,
+            notes=notes,
+            items=items,
+            button=button,
+        )
 
     @admin.action(description=_("Check in"))
     def check_in(self, request, queryset):

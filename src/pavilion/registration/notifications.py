@@ -20,7 +20,16 @@ under ``mail/registration/`` (subject, text, HTML):
 - ``cancelled``: the registration is cancelled;
 - ``moved``: the team changed the registration by hand (to confirmed, waiting
   or cancelled; a seat offered by hand gets the ``offered`` message). A seat given
-  this way carries the same attachments as ``confirmed``.
+  this way carries the same attachments as ``confirmed``;
+- ``session_cancelled``: the session is cancelled, and the registration with it;
+- ``rescheduled``: the session has a new time (the new and the old time are both
+  given, in every zone the event shows); the registration stands. A confirmed seat
+  gets the session's .ics again, so a calendar takes the new time.
+
+The task carries what the message must say as it stood when the news happened, not
+as the worker finds it later: the status, an offer's deadline, a waiting place
+(``place``, when the service knew it) and, for news about the session, its times
+(``times``).
 """
 
 from __future__ import annotations
@@ -43,7 +52,13 @@ from pavilion.programme.cache import programme_version
 from pavilion.programme.models import Session
 
 from .models import Registration
-from .presenters import absolute_registration_url, instant_text, site_url, when_text
+from .presenters import (
+    absolute_registration_url,
+    instant_text,
+    site_url,
+    times_text,
+    when_text,
+)
 from .qr import qr_png
 from .selectors import place_in_line
 
@@ -51,7 +66,15 @@ logger = logging.getLogger("pavilion.registration")
 
 Status = Registration.Status
 
-KINDS = ("confirmed", "waitlisted", "offered", "expired", "cancelled")
+KINDS = (
+    "confirmed",
+    "waitlisted",
+    "offered",
+    "expired",
+    "cancelled",
+    "session_cancelled",
+    "rescheduled",
+)
 # News that, when staff caused it, is told as a change made by the team.
 MOVED_KINDS = ("confirmed", "waitlisted", "cancelled")
 # What to send again to someone who registers twice: the news of where they stand.
@@ -64,11 +87,14 @@ TEMPLATES = "mail/registration/%s"
 ICS_CACHE_SECONDS = 60 * 60
 
 
-def registration_notify(*, kind: str, registration: Registration) -> None:
-    """Queue the message for this news once the current transaction commits."""
+def registration_notify(
+    *, kind: str, registration: Registration, times: dict | None = None
+) -> None:
+    """Queue the message for this news once the current transaction commits (``times``:
+    the session's times, as ISO strings, for news about the session)."""
     if kind not in KINDS:
         raise ValueError(f"Unknown kind of registration news: {kind!r}")
-    _enqueue(kind=kind, registration=registration, as_news=True)
+    _enqueue(kind=kind, registration=registration, as_news=True, times=times)
 
 
 def registration_resend(*, registration: Registration) -> None:
@@ -79,8 +105,16 @@ def registration_resend(*, registration: Registration) -> None:
         _enqueue(kind=kind, registration=registration, as_news=False)
 
 
-def _enqueue(*, kind: str, registration: Registration, as_news: bool) -> None:
+def _enqueue(
+    *, kind: str, registration: Registration, as_news: bool, times: dict | None = None
+) -> None:
     expires = registration.offer_expires_at
+    extra: dict = {}
+    place = getattr(registration, "place", None)
+    if registration.status == Status.WAITING and place is not None:
+        extra["place"] = place
+    if times is not None:
+        extra["times"] = times
     task_enqueue_after_commit(
         registration_mail_build,
         what=f"registration mail kind={kind} registration={registration.pk}",
@@ -89,6 +123,7 @@ def _enqueue(*, kind: str, registration: Registration, as_news: bool) -> None:
         status=registration.status,
         offer_expires_at=expires.isoformat() if expires else None,
         as_news=as_news,
+        **extra,
     )
 
 
@@ -100,9 +135,12 @@ def registration_mail_build(
     status: str,
     offer_expires_at: str | None = None,
     as_news: bool = True,
+    place: int | None = None,
+    times: dict | None = None,
 ) -> dict:
     """Render the message for one piece of news, as the registration stood when it
-    happened (``status``, ``offer_expires_at``), and queue it for sending."""
+    happened (``status``, ``offer_expires_at``, ``place``, ``times``), and queue it for
+    sending."""
     registration = (
         Registration.objects.select_related("session__event", "session__venue")
         .filter(pk=registration_id)
@@ -116,7 +154,9 @@ def registration_mail_build(
         dt.datetime.fromisoformat(offer_expires_at) if offer_expires_at else None
     )
     try:
-        message = registration_message(kind=kind, registration=registration, as_news=as_news)
+        message = registration_message(
+            kind=kind, registration=registration, as_news=as_news, place=place, times=times
+        )
     except Exception:
         # The log says which message was lost; the failed task keeps the traceback.
         logger.exception(
@@ -176,10 +216,27 @@ def session_ics(session: Session, *, lang: str) -> bytes | None:
     return body
 
 
-def registration_message(*, kind: str, registration: Registration, as_news: bool = True) -> dict:
+def _when_from(times: dict, prefix: str, *, session: Session, lang: str) -> str:
+    def instant(key: str) -> dt.datetime | None:
+        value = times.get(prefix + key)
+        return dt.datetime.fromisoformat(value) if value else None
+
+    return times_text(instant("starts_at"), instant("ends_at"), event=session.event, lang=lang)
+
+
+def registration_message(
+    *,
+    kind: str,
+    registration: Registration,
+    as_news: bool = True,
+    place: int | None = None,
+    times: dict | None = None,
+) -> dict:
     """The arguments of ``mail_enqueue`` for this news: recipient, subject, bodies and
     attachments, in the registrant's language. ``as_news=False`` tells where the
-    registration stands without saying who changed it last."""
+    registration stands without saying who changed it last. ``place`` is the waiting
+    place when the news happened (else it is counted now); ``times`` the session's times
+    then (else its times now), with ``old_starts_at``/``old_ends_at`` for a new time."""
     lang = registration.language
     session = registration.session
     event = session.event
@@ -197,7 +254,16 @@ def registration_message(*, kind: str, registration: Registration, as_news: bool
             "where": pgettext("between names in a list", ", ").join(
                 [str(session.venue.tr("name", lang)), str(event.tr("name", lang))]
             ),
-            "when": when_text(session, lang=lang),
+            "when": (
+                _when_from(times, "", session=session, lang=lang)
+                if times is not None
+                else when_text(session, lang=lang)
+            ),
+            "old_when": (
+                _when_from(times, "old_", session=session, lang=lang)
+                if times is not None and kind == "rescheduled"
+                else ""
+            ),
             "status": registration.status,
             "code": registration.code_display,
             "page_url": absolute_registration_url(registration),
@@ -208,7 +274,7 @@ def registration_message(*, kind: str, registration: Registration, as_news: bool
                 "programme:registration:register",
                 kwargs={"event": event.slug, "slug": session.slug},
             ),
-            "place": place_in_line(registration=registration),
+            "place": place if place is not None else place_in_line(registration=registration),
             "deadline": (
                 instant_text(registration.offer_expires_at, event=event, lang=lang)
                 if registration.status == Status.OFFERED and registration.offer_expires_at
@@ -216,6 +282,11 @@ def registration_message(*, kind: str, registration: Registration, as_news: bool
             ),
         }
     attachments = []
+    if registration.status == Status.CONFIRMED and kind == "rescheduled":
+        ics = session_ics(session, lang=lang)  # with the new time: the programme has moved on
+        context["has_ics"] = ics is not None
+        if ics is not None:
+            attachments.append((f"{event.slug}-{session.slug}.ics", ics, "text/calendar"))
     if registration.status == Status.CONFIRMED and kind == "confirmed":
         ics = session_ics(session, lang=lang)
         context["has_ics"] = ics is not None

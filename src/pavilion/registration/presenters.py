@@ -69,12 +69,17 @@ def absolute_registration_url(registration: Registration, *, action: str = "") -
 def when_text(session: Session, *, lang: str) -> str:
     """ "Tue 12 Nov 2024, 16:30–17:30 Baku time · 21:30–22:30 Japan time", or the
     sentence saying the date is still to be confirmed."""
-    event: Event = session.event
-    if session.starts_at is None:
+    return times_text(session.starts_at, session.ends_at, event=session.event, lang=lang)
+
+
+def times_text(
+    starts_at: dt.datetime | None, ends_at: dt.datetime | None, *, event: Event, lang: str
+) -> str:
+    """As ``when_text``, for times given apart from the session: the times a session had
+    before it was moved, or had when the news about it was written."""
+    if starts_at is None:
         return _("Date to be confirmed")
-    ranges = zoned_ranges(
-        session.starts_at, session.ends_at, event.timezone, display_zones(event), lang
-    )
+    ranges = zoned_ranges(starts_at, ends_at, event.timezone, display_zones(event), lang)
     return _("%(date)s, %(time)s") % {
         "date": format_date(ranges[0].start.date(), lang, "weekday"),
         "time": join_ranges(ranges, lang),

@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -155,6 +156,46 @@ def place_in_line(*, registration: Registration) -> int | None:
     return ahead + 1
 
 
+def with_place_in_line(queryset: QuerySet[Registration]) -> QuerySet[Registration]:
+    """Each row with ``place``: its place in its session's line, as ``place_in_line`` counts
+    it and as the registrant is told (1 for the first person waiting); None for anyone not
+    waiting. ``position`` is the arrival order and keeps the places of those who have
+    left the line (offered a seat, cancelled), so it is not shown as a place."""
+    ahead = (
+        Registration.objects.filter(
+            session_id=OuterRef("session_id"),
+            status=Status.WAITING,
+            position__lt=OuterRef("position"),
+        )
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return queryset.annotate(
+        place=Case(
+            When(status=Status.WAITING, then=Coalesce(Subquery(ahead), 0) + 1),
+            default=None,
+            output_field=IntegerField(),
+        )
+    )
+
+
+def active_registration_counts(*, session_ids: Iterable[int]) -> dict[int, int]:
+    """Per session, how many people are registered (confirmed, offered a seat, waiting):
+    those a change of the session concerns. Sessions with none are left out. One query."""
+    rows = (
+        Registration.objects.filter(
+            session_id__in=list(session_ids), status__in=Registration.ACTIVE
+        )
+        .order_by()
+        .values("session_id")
+        .annotate(n=Count("pk"))
+        .values_list("session_id", "n")
+    )
+    return dict(rows)
+
+
 def attendees(*, session: Session) -> QuerySet[Registration]:
     """Everyone holding a confirmed seat, by name: the list for the door and for CSV."""
     return Registration.objects.filter(session=session, status=Status.CONFIRMED).order_by(
@@ -164,7 +205,7 @@ def attendees(*, session: Session) -> QuerySet[Registration]:
 
 def registrations_for_export(*, sessions: Iterable[Session]) -> QuerySet[Registration]:
     """Every registration of these sessions, seat holders first, then the queue in order."""
-    return (
+    return with_place_in_line(
         Registration.objects.filter(session__in=list(sessions))
         .select_related("session__event")
         .order_by("session__starts_at", "session_id", "status", "position", "name", "id")

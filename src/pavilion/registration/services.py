@@ -35,11 +35,21 @@ Rules decided here
   needs ``force=True`` and is recorded as over capacity in the audit entry; the
   session then counts more seats taken than it has, and the next freed seats are
   not offered until the count is back under capacity. Moving someone to the
-  waiting list puts them at its end.
+  waiting list puts them at its end; they are told their place as it is once the
+  seat they left has been offered to the next in line.
+- When the session itself changes (the programme's admin calls these after its own
+  change, in the same transaction): cancelled, every active registration is
+  cancelled and its person told (``registrations_session_cancelled``; no seat is
+  offered, nobody moves up); given a new time while published, everyone registered
+  is told the new and the old time and keeps their registration
+  (``registrations_session_rescheduled``). Moved back to draft, nothing changes and
+  nobody is told: the registrations and their pages stay as they are.
 
-Mail: every change calls ``_notify(kind=…, registration=…)`` inside its
-transaction; the mail queue sends only after the commit, so a rolled-back change
-sends nothing.
+Mail: every change calls ``_notify(kind=…, registration=…)`` (for a change of the
+session, ``_notify_session_change``) inside its transaction; the mail queue sends
+only after the commit, so a rolled-back change sends nothing. A registration that
+joins the waiting list carries ``place`` (its place in line at that moment), so the
+message tells that place even if the line moves before the worker writes it.
 """
 
 from __future__ import annotations
@@ -54,11 +64,11 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from pavilion.core.audit import audit_log
+from pavilion.core.audit import audit_log, audit_log_many
 from pavilion.programme.models import Session
 
 from .models import Registration, RegistrationSettings, email_key, normalise_code
-from .selectors import local_when, registration_availability
+from .selectors import local_when, place_in_line, registration_availability
 
 Status = Registration.Status
 
@@ -68,6 +78,8 @@ NOTIFY_WAITLISTED = "waitlisted"  # you are on the waiting list, in place N
 NOTIFY_OFFERED = "offered"  # a seat is free for you until offer_expires_at: accept it
 NOTIFY_EXPIRED = "expired"  # your offer lapsed and passed to the next person
 NOTIFY_CANCELLED = "cancelled"  # your registration is cancelled
+NOTIFY_SESSION_CANCELLED = "session_cancelled"  # the session is cancelled: so is your registration
+NOTIFY_RESCHEDULED = "rescheduled"  # the session has a new time; your registration stands
 
 AUDIT = "pavilion.registration.%s"
 
@@ -134,6 +146,14 @@ def _notify(*, kind: str, registration: Registration) -> None:
     from .notifications import registration_notify
 
     registration_notify(kind=kind, registration=registration)
+
+
+def _notify_session_change(*, kind: str, registration: Registration, times: dict) -> None:
+    """Hook: tell a registrant about a change of their session (``times``: its times as
+    ISO strings when the news was written, and for a new time its times before)."""
+    from .notifications import registration_notify
+
+    registration_notify(kind=kind, registration=registration, times=times)
 
 
 def _lock(*, session_id: int, create: bool = True) -> RegistrationSettings | None:
@@ -402,15 +422,18 @@ def _register(
 
     # Seats freed but not yet offered (staff raised the capacity, say) go to those
     # already waiting before a newcomer.
-    held = tally["held"]
+    held, offered = tally["held"], 0
     if held < settings.seats and tally["waiting"]:
-        held += len(_offer_free_seats(settings=settings, now=now, held=held))
+        offered = len(_offer_free_seats(settings=settings, now=now, held=held))
+        held += offered
     if held < settings.seats:
         registration.status = Status.CONFIRMED
         action, kind = "confirmed", NOTIFY_CONFIRMED
     else:
         registration.status = Status.WAITING
         registration.position = (tally["last_position"] or 0) + 1
+        # Behind everyone still waiting (counted under the lock, without another query).
+        registration.place = tally["waiting"] - offered + 1
         action, kind = "waitlisted", NOTIFY_WAITLISTED
     registration.save(force_insert=True)
     data = {"from": None, "to": registration.status}
@@ -457,6 +480,11 @@ def offer_accept(*, registration: Registration, now: dt.datetime | None = None) 
         current = _fresh(registration=registration, settings=settings)
         if current.status == Status.CONFIRMED:
             return current
+        if settings.session.status == Session.Status.CANCELLED:
+            raise ValidationError(
+                _("This session has been cancelled, so its seats are no longer offered."),
+                code="session_cancelled",
+            )
         if current.status != Status.OFFERED:
             raise ValidationError(
                 _("There is no seat on offer for this registration."), code="no_offer"
@@ -604,11 +632,15 @@ def registration_move(
                 _offer_expiry(settings=settings, now=now) if to_status == Status.OFFERED else None
             ),
         )
-        _notify(kind=_MOVE_NEWS[to_status], registration=current)
         if old in Registration.HOLDS_SEAT and to_status not in Registration.HOLDS_SEAT:
             # The seat goes to the next in line, never straight back to the person
             # staff have just moved off it.
             _offer_free_seats(settings=settings, now=now, actor=actor, passed_over=current.pk)
+        if to_status == Status.WAITING:
+            # The place told is the one after the seat has passed on: whoever was offered
+            # it has left the line ahead of them.
+            current.place = place_in_line(registration=current)
+        _notify(kind=_MOVE_NEWS[to_status], registration=current)
     return current
 
 
@@ -637,6 +669,122 @@ def registration_settings_save(
         )
         _offer_free_seats(settings=settings, now=now, actor=actor)
     return settings
+
+
+# When the session itself changes (called by the programme's admin after its own change)
+
+
+def _iso(value: dt.datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _session_under_lock(*, session: Session) -> Session:
+    """The session as it now is, with its registration settings locked (if it has any)
+    until the transaction ends, so that nobody registers while its registrants are told."""
+    settings = _lock(session_id=session.pk, create=False)
+    if settings is not None:
+        return settings.session
+    return Session.objects.select_related("event", "venue").get(pk=session.pk)
+
+
+def registrations_session_cancelled(
+    *, session: Session, actor: Any = None, now: dt.datetime | None = None
+) -> int:
+    """The session has been cancelled: end every active registration (confirmed, offered a
+    seat, waiting) and tell each registrant, in their language, with the session's date
+    and time. Returns how many were told.
+
+    Each registration becomes "cancelled"; its audit entry (``session_cancelled``) keeps
+    what it was, and a check-in stays recorded. No seat is offered and nobody moves up the
+    waiting list: there is no session to go to. Does nothing unless the session (read
+    afresh) is cancelled, so calling it twice tells nobody twice."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        fresh = _session_under_lock(session=session)
+        if fresh.status != Session.Status.CANCELLED:
+            return 0
+        active = list(
+            Registration.objects.filter(
+                session_id=fresh.pk, status__in=Registration.ACTIVE
+            ).order_by("status", "position", "id")
+        )
+        if not active:
+            return 0
+        before = {registration.pk: registration.status for registration in active}
+        Registration.objects.filter(pk__in=before).update(
+            status=Status.CANCELLED, offer_expires_at=None, updated_at=now
+        )
+        for registration in active:
+            registration.status = Status.CANCELLED
+            registration.offer_expires_at = None
+            registration.updated_at = now
+            registration.session = fresh
+        audit_log_many(
+            action=AUDIT % "session_cancelled",
+            targets=active,
+            actor=actor,
+            data=lambda r: (
+                {"from": before[r.pk], "to": Status.CANCELLED}
+                | ({"position": r.position} if r.position is not None else {})
+            ),
+        )
+        times = {"starts_at": _iso(fresh.starts_at), "ends_at": _iso(fresh.ends_at)}
+        for registration in active:
+            _notify_session_change(
+                kind=NOTIFY_SESSION_CANCELLED, registration=registration, times=times
+            )
+    return len(active)
+
+
+def registrations_session_rescheduled(
+    *,
+    session: Session,
+    old_starts_at: dt.datetime | None,
+    old_ends_at: dt.datetime | None,
+    actor: Any = None,
+) -> int:
+    """The published session has new times: tell everyone registered (confirmed, offered a
+    seat, waiting) the new time beside the old one, in their language. Registrations stay
+    as they are. Returns how many were told: none if the session (read afresh) is not
+    published or its times are the old ones, so a save that did not move it sends
+    nothing."""
+    with transaction.atomic():
+        fresh = _session_under_lock(session=session)
+        if fresh.status != Session.Status.PUBLISHED:
+            return 0
+        if (fresh.starts_at, fresh.ends_at) == (old_starts_at, old_ends_at):
+            return 0
+        active = list(
+            Registration.objects.filter(
+                session_id=fresh.pk, status__in=Registration.ACTIVE
+            ).order_by("status", "position", "id")
+        )
+        if not active:
+            return 0
+        times = {
+            "starts_at": _iso(fresh.starts_at),
+            "ends_at": _iso(fresh.ends_at),
+            "old_starts_at": _iso(old_starts_at),
+            "old_ends_at": _iso(old_ends_at),
+        }
+        place = 0
+        for registration in active:  # those waiting come in the order of the line
+            registration.session = fresh
+            if registration.status == Status.WAITING:
+                place += 1
+                registration.place = place
+            _notify_session_change(kind=NOTIFY_RESCHEDULED, registration=registration, times=times)
+        audit_log(
+            action=AUDIT % "session_rescheduled",
+            target=fresh,
+            actor=actor,
+            data={
+                "from": {"starts_at": times["old_starts_at"], "ends_at": times["old_ends_at"]},
+                "to": {"starts_at": times["starts_at"], "ends_at": times["ends_at"]},
+                "told": len(active),
+            },
+        )
+    return len(active)
 
 
 # Check-in

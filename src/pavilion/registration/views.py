@@ -330,9 +330,14 @@ def _to_registration(
 def _detail_context(request: HttpRequest, registration: Registration) -> dict:
     lang = current_lang()
     session = registration.session
+    # A cancelled session ends every registration for it, whatever the row still says;
+    # a session back in draft keeps its registrations but is off the public programme.
+    session_cancelled = session.status == Session.Status.CANCELLED
     context = _session_facts(session, lang) | {
         "registration": registration,
-        "is_active": registration.is_active,
+        "is_active": registration.is_active and not session_cancelled,
+        "session_cancelled": session_cancelled,
+        "session_hidden": session.status == Session.Status.DRAFT,
         "detail_url": registration_path(registration),
         "cancel_url": registration_path(registration, action="cancel"),
         "accept_url": registration_path(registration, action="accept"),
@@ -341,6 +346,8 @@ def _detail_context(request: HttpRequest, registration: Registration) -> dict:
             kwargs={"event": session.event.slug, "slug": session.slug},
         ),
     }
+    if session_cancelled:
+        return context
     if registration.status == Status.CONFIRMED:
         context["qr_svg"] = qr_svg(
             registration.code,
