@@ -233,12 +233,14 @@ def _write(*, plan: Plan, report: ImportReport, actor: Any, progress: Progress |
     shared_changed = bool(plan.organisations or plan.new_people or plan.changed_people)
 
     step(0)
+    before = _registered_sessions_before(changed)
     _create_organisations(plan.organisations)
     _write_people(plan)
     _create_sessions(event, new)
     step(len(new) // 2)
     _update_sessions(changed)
     _write_parts(new, changed)
+    _tell_registrants(before, actor=actor)
     step(total)
 
     if new or changed:
@@ -260,6 +262,51 @@ def _write(*, plan: Plan, report: ImportReport, actor: Any, progress: Progress |
             ],
         },
     )
+
+
+def _registered_sessions_before(plans: list[SessionPlan]) -> dict[int, tuple]:
+    """The sessions whose status or times the import changes and for which people are
+    registered: their status and times before the import (one query, or none)."""
+    moved = [
+        p.pk
+        for p in plans
+        if {"status", "starts_at", "ends_at"} & set(p.changed_fields)
+        or ("status" in p.values and p.values["status"] != p.stored_status)
+    ]
+    if not moved:
+        return {}
+    from pavilion.registration.models import Registration
+
+    registered = Registration.objects.filter(
+        session_id__in=moved, status__in=Registration.ACTIVE
+    ).values("session_id")
+    return {
+        pk: (status, starts_at, ends_at)
+        for pk, status, starts_at, ends_at in Session.objects.filter(pk__in=registered).values_list(
+            "pk", "status", "starts_at", "ends_at"
+        )
+    }
+
+
+def _tell_registrants(before: dict[int, tuple], *, actor: Any) -> None:
+    """People registered for a session the import cancelled, or moved while it stays
+    published, are told as when staff do it in the back office (in this transaction:
+    the mail goes only if the import commits)."""
+    if not before:
+        return
+    from pavilion.registration import services as registration
+
+    for session in Session.objects.filter(pk__in=before):
+        status, starts_at, ends_at = before[session.pk]
+        if session.status == Session.Status.CANCELLED and status != Session.Status.CANCELLED:
+            registration.registrations_session_cancelled(session=session, actor=actor)
+        elif session.status == Session.Status.PUBLISHED and (starts_at, ends_at) != (
+            session.starts_at,
+            session.ends_at,
+        ):
+            registration.registrations_session_rescheduled(
+                session=session, old_starts_at=starts_at, old_ends_at=ends_at, actor=actor
+            )
 
 
 def unique_slugs(
