@@ -47,7 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "ninja",
-    "django_tasks_db",
+    "pavilion.core.apps.BackgroundTasksConfig",  # django_tasks_db, named for staff
     "pavilion.core",
     "pavilion.pages",
     "pavilion.programme",

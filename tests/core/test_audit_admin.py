@@ -41,3 +41,12 @@ def test_kind_of_object_filter_offers_only_kinds_with_entries_by_their_names(
     filtered = staff_client.get("/en/admin/core/auditentry/" + member_kind)
     assert "Freiburg im Breisgau" in filtered.text
     assert "someone-else-entirely" not in filtered.text
+
+
+def test_the_task_queue_is_named_for_staff_in_their_language(staff_client):
+    japanese = staff_client.get("/ja/admin/").text
+    assert "バックグラウンド処理（メール・請求書PDF）" in japanese
+    assert "処理の記録" in japanese
+    assert "Tasks Database Backend" not in japanese and "Task Results" not in japanese
+    english = staff_client.get("/en/admin/").text
+    assert "Background tasks (mail, invoice PDFs)" in english
