@@ -232,3 +232,64 @@ def test_staff_change_an_enquirys_status_in_the_admin(client):
     assert enquiry.status == "closed"
     entry = AuditEntry.objects.get(action="pavilion.enquiry.closed")
     assert entry.actor == staff and entry.data == {"from": "new", "to": "closed"}
+
+
+def _token_in(response) -> str:
+    return re.search(r'name="shown" value="([^"]+)"', response.content.decode()).group(1)
+
+
+def test_an_empty_form_sent_at_once_names_the_missing_fields_only(client, routes):
+    response = client.post(
+        "/ja/contact/",
+        {"topic": "", "name": "", "email": "", "message": "", "shown": shown(0.5)},
+    )
+    assert response.status_code == 400
+    page = text_of(response)
+    assert "送信が早すぎました" not in page
+    assert "下記の印のある項目を修正してください。" in page
+    assert "お名前を入力してください。" in page
+    # The box above the form lists the fields, each linked to its field, like the other forms.
+    box = (
+        response.content.decode()
+        .split('<div class="form-errors" role="alert">')[1]
+        .split("</div>")[0]
+    )
+    assert '<a href="#id_name">' in box and '<a href="#id_message">' in box
+
+
+def test_the_too_quick_message_appears_once(client, routes):
+    response = client.post("/ja/contact/", post_data(shown=shown(0.5)))
+    assert response.status_code == 400
+    assert text_of(response).count("送信が早すぎました") == 1
+
+
+def test_a_corrected_form_counts_the_time_since_it_was_first_shown(client, routes):
+    # Shown 8 seconds ago; sent with a bad address; corrected and sent back at once.
+    first = client.post(URL, post_data(email="q@example", shown=shown(8)))
+    assert first.status_code == 400
+    assert "Please give an e-mail address such as name@example.org." in text_of(first)
+    carried = _token_in(first)
+    assert signing.loads(carried, salt=TIMESTAMP_SALT) < time.time() - 7
+    again = client.post(URL, post_data(shown=carried))
+    assert again.status_code == 303
+    assert Enquiry.objects.count() == 1
+
+
+def test_a_form_sent_too_fast_keeps_its_first_moment_so_the_next_send_goes_through(
+    client, routes, monkeypatch
+):
+    first = client.post(URL, post_data(shown=shown(1)))
+    assert "That was very quick" in text_of(first)
+    carried = _token_in(first)
+    # Three seconds later the visitor sends it again: it has been four seconds in all.
+    now = time.time()
+    monkeypatch.setattr("pavilion.enquiries.forms.time.time", lambda: now + 3)
+    assert client.post(URL, post_data(shown=carried)).status_code == 303
+
+
+def test_a_forged_timestamp_is_not_carried_into_the_form_shown_again(client, routes):
+    response = client.post(URL, post_data(shown="forged", email="bad"))
+    assert response.status_code == 400
+    token = _token_in(response)
+    assert token != "forged"
+    assert abs(signing.loads(token, salt=TIMESTAMP_SALT) - time.time()) < 5

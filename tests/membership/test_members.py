@@ -171,3 +171,45 @@ def test_demo_members_have_an_example_address_so_their_invoices_can_be_mailed():
 
     addresses = list(Member.objects.values_list("contact_email", flat=True))
     assert addresses and all(a.endswith("@example.org") for a in addresses)
+
+
+def test_directory_bad_filter_says_what_was_wrong_in_the_page_language_and_keeps_the_others(
+    client,
+):
+    member(name_en="Tokyo Example", name_ja="東京の例", country="JP")
+    member(name_en="Berlin Example", name_ja="ベルリンの例", country="DE")
+    response = client.get("/ja/membership/members/?country=DE&category=bogus")
+    assert response.status_code == 400
+    body = response.content.decode()
+    field = body.split('<label for="id_category">')[1].split("</select>")[0]
+    assert "「bogus」という区分はありません。一覧から区分を選んでください。" in field
+    assert 'aria-invalid="true"' in field
+    # The good filter still applies.
+    assert "ベルリンの例" in body and "東京の例" not in body
+
+
+def test_directory_country_code_in_lower_case_is_understood(client):
+    member(name_en="Berlin Example", country="DE")
+    member(name_en="Tokyo Example", country="JP")
+    response = client.get("/en/membership/members/?country=de")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "Berlin Example" in body and "Tokyo Example" not in body
+
+
+def test_directory_labels_an_example_member_once(client):
+    member(name_en="Example City of Bayview", name_ja="例：ベイビュー市", is_example=True)
+    member(name_en="Harbour Town", name_ja="ハーバー町", is_example=True)
+    ja = client.get("/ja/membership/members/").content.decode()
+    assert "例：ベイビュー市</th>" in ja
+    assert "ハーバー町 <small" in ja and "（例）</small>" in ja
+    en = client.get("/en/membership/members/").content.decode()
+    assert "Example City of Bayview</th>" in en
+    assert "Harbour Town <small" in en
+
+
+def test_directory_cells_carry_their_column_name_for_the_phone_layout(client):
+    member(name_en="Tokyo Example", country="JP", joined_on=dt.date(2025, 4, 1))
+    body = client.get("/ja/membership/members/").content.decode()
+    assert '<td data-label="加入年" class="year">2025</td>' in body
+    assert '<td data-label="国">日本</td>' in body

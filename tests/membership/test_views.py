@@ -1,6 +1,7 @@
 """The public pages: landing, rates, calculator (HTML and JSON)."""
 
 import json
+import re
 
 import pytest
 from django.db import connection
@@ -193,3 +194,102 @@ def test_no_schedule_published_yet(client):
     member(kind=OrganisationKind.NGO)
     body = client.get("/en/membership/rates/").content.decode()
     assert "No fees are published at the moment." in body
+
+
+@pytest.mark.parametrize(
+    ("url", "selected"),
+    [
+        ("/en/membership/calculator/?currency=EUR", '<option value="EUR" selected>'),
+        ("/ja/membership/calculator/?currency=EUR", '<option value="EUR" selected>'),
+        ("/ja/membership/calculator/?currency=JPY", '<option value="JPY" selected>'),
+        ("/en/membership/calculator/?kind=ngo", '<option value="ngo" selected>'),
+        ("/en/membership/calculator/?country=jp", '<option value="JP" selected>'),
+    ],
+)
+def test_a_link_that_preselects_a_field_shows_the_calculator_without_errors(
+    client, schedules, url, selected
+):
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert selected in body
+    assert "Please correct the fields marked below." not in body
+    assert "下記の印のある項目を修正してください。" not in body
+    assert 'aria-invalid="true"' not in body
+    assert 'class="errorlist' not in body
+    assert "fee-quote" not in body
+
+
+def test_the_rates_page_link_to_the_calculator_opens_it_ready_to_fill_in(client, schedules):
+    rates = client.get("/ja/membership/rates/").content.decode()
+    link = re.search(r'href="(/ja/membership/calculator/[^"]*)"[^>]*>会費を計算する', rates)
+    assert link, "the rates page links to the calculator"
+    response = client.get(link.group(1).replace("&amp;", "&"))
+    assert response.status_code == 200
+    assert "修正してください" not in response.content.decode()
+
+
+def test_the_calculator_sent_empty_names_the_missing_fields(client, schedules):
+    response = client.get(
+        "/en/membership/calculator/",
+        {"kind": "", "country": "", "population": "", "currency": "EUR"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Please correct the fields marked below." in body
+    assert "Choose the kind of organisation." in body
+    assert "Choose a country." in body
+
+
+@pytest.mark.parametrize(
+    ("typed", "band"),
+    [
+        ("1,000,000", "750,001–1,000,000 inhabitants"),
+        ("１，０００，００１", "1,000,001–2,000,000 inhabitants"),
+        ("50 001", "50,001–100,000 inhabitants"),
+        ("2,000,000,000", "More than 4,000,000 inhabitants"),
+    ],
+)
+def test_the_calculator_reads_populations_written_with_thousands_separators(
+    client, schedules, typed, band
+):
+    response = client.get(
+        "/en/membership/calculator/",
+        {"kind": "local_government", "country": "JP", "population": typed, "currency": "EUR"},
+    )
+    assert response.status_code == 200
+    assert band in response.content.decode()
+
+
+@pytest.mark.parametrize("typed", ["2,000,000,001", "99999999999999999999"])
+def test_the_calculator_refuses_a_population_no_government_has(client, schedules, typed):
+    response = client.get(
+        "/ja/membership/calculator/",
+        {"kind": "local_government", "country": "JP", "population": typed, "currency": "JPY"},
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "どの自治体の人口よりも多い数です" in body
+    assert "fee-quote" not in body
+
+
+def test_the_fee_reason_names_the_currency_in_words_and_the_year_once(client, schedules):
+    ja = client.get(
+        "/ja/membership/calculator/",
+        {"kind": "local_government", "country": "JP", "population": "1000", "currency": "JPY"},
+    ).content.decode()
+    assert "会費は、円建ての会費表「Dues 2026 JPY」によります。" in ja
+    assert "JPY の" not in ja and "2026年の JPY" not in ja
+    en = client.get(
+        "/en/membership/calculator/",
+        {"kind": "local_government", "country": "JP", "population": "1000", "currency": "EUR"},
+    ).content.decode()
+    assert "The fees are those of the schedule “Dues 2026 EUR”, in euros." in en
+
+
+def test_the_rates_table_scrolls_in_a_named_region_that_the_keyboard_reaches(client, schedules):
+    body = client.get("/ja/membership/rates/").content.decode()
+    region = re.search(r'<div class="table-scroll"([^>]*)>', body).group(1)
+    assert 'tabindex="0"' in region and 'role="region"' in region
+    named_by = re.search(r'aria-labelledby="([^"]+)"', region).group(1)
+    assert re.search(rf'<caption id="{named_by}">人口・所得グループ別の年会費', body)

@@ -360,7 +360,7 @@ def test_home_shows_the_featured_pavilion(client, event, pavilion):
     assert "This event is over" in page
 
 
-def test_home_of_a_past_event_shows_upcoming_sessions_elsewhere_within_ten_queries(
+def test_home_of_a_past_event_shows_upcoming_sessions_elsewhere_within_eleven_queries(
     client, event, pavilion
 ):
     later = EventFactory(
@@ -385,7 +385,8 @@ def test_home_of_a_past_event_shows_upcoming_sessions_elsewhere_within_ten_queri
 
     assert "This event is over" in page
     assert "Coming talk 0" in page and "Coming talk 2" in page
-    assert count <= 10
+    # Ten, and one to know which of the events listed take networking-table bookings.
+    assert count <= 11
 
 
 def test_speaker_and_organisation_pages(client, event, pavilion):
@@ -476,3 +477,167 @@ def test_sessions_of_a_hidden_event_are_not_shown_on_speaker_or_organisation_pag
     response = client.get(org.get_absolute_url())
     assert "Secret rehearsal" not in text_of(response)
     assert client.get("/en/events/hidden/programme/").status_code == 404
+
+
+# Filters: a bad value is explained beside its field; common city names are understood.
+
+
+@pytest.mark.parametrize(
+    ("typed", "shown"),
+    [
+        ("Tokyo", "Asia/Tokyo"),
+        ("tokyo", "Asia/Tokyo"),
+        ("東京", "Asia/Tokyo"),
+        ("new york", "America/New_York"),
+        ("São Paulo", "America/Sao_Paulo"),
+        ("europe/london", "Europe/London"),
+        ("Europe/Paris", "Europe/Paris"),
+    ],
+)
+def test_the_time_zone_filter_understands_city_names(client, event, pavilion, typed, shown):
+    from pavilion.programme.forms import resolve_zone
+
+    assert resolve_zone(typed) == shown
+    make_session(event, pavilion, title_en="Listed")
+    response = client.get("/en/events/cop29/programme/", {"tz": typed})
+    assert response.status_code == 200
+    assert f'name="tz" value="{shown}"' in response.content.decode()
+
+
+def test_a_city_name_shows_the_times_in_that_zone(client, event, pavilion):
+    make_session(
+        event,
+        pavilion,
+        starts_at=dt.datetime(2024, 11, 12, 16, 30, tzinfo=BAKU),
+        ends_at=dt.datetime(2024, 11, 12, 17, 30, tzinfo=BAKU),
+    )
+    page = text_of(client.get("/en/events/cop29/programme/?tz=London"))
+    assert "12:30–13:30 United Kingdom time" in page
+
+
+def _field(html: str, name: str) -> str:
+    """The filter form's field ``name``: from its label to the next field."""
+    form = html.split('<form class="filters"')[1].split("</form>")[0]
+    return form.split(f'for="f-{name}"')[1].split('<div class="field')[0]
+
+
+def test_an_unknown_time_zone_is_explained_beside_its_field_and_kept_to_correct(
+    client, event, pavilion
+):
+    session = make_session(event, pavilion, title_ja="まだ表示されるセッション")
+    response = client.get("/ja/events/cop29/programme/?tz=Mars")
+    assert response.status_code == 400
+    html = response.content.decode()
+    field = _field(html, "tz")
+    assert "「Mars」は認識できないタイムゾーンです。" in field
+    assert 'value="Mars"' in field and 'aria-invalid="true"' in field
+    assert 'aria-describedby="f-tz-error"' in field and 'id="f-tz-error"' in field
+    # The notice at the top points to the field rather than repeating the message.
+    notices = html.split('<div class="notices"')[1].split("</div>")[0]
+    assert 'href="#filters"' in notices and "Mars" not in notices
+    assert session.title_ja in text_of(response)
+
+
+@pytest.mark.parametrize(
+    ("query", "name", "message"),
+    [
+        ("day=garbage", "day", "Give the day as YYYY-MM-DD"),
+        ("day=2025-01-01", "day", "2025-01-01 is not a day of this event"),
+        ("venue=999", "venue", "There is no venue “999” at this event."),
+        ("host=nonexistent", "host", "There is no organisation “nonexistent”."),
+        ("q=" + "x" * 300, "q", "at most 200 characters"),
+    ],
+)
+def test_a_bad_filter_is_explained_beside_its_field(client, event, pavilion, query, name, message):
+    make_session(event, pavilion, title_en="Visible anyway")
+    response = client.get(f"/en/events/cop29/programme/?{query}")
+    assert response.status_code == 400
+    field = _field(response.content.decode(), name)
+    assert message in field
+    assert 'aria-invalid="true"' in field
+
+
+def test_the_time_zone_offer_is_worded_for_a_label_after_a_colon(client, event, pavilion):
+    html = client.get("/ja/events/cop29/programme/").content.decode()
+    assert 'data-offer="お使いのタイムゾーンの時刻も表示する：%(zone)s"' in html
+
+
+# The home page: upcoming sessions with their day; the networking area's booking page.
+
+
+def _climate_week(days_ahead: int = 20):
+    later = EventFactory(
+        slug="climate-week",
+        name_en="Climate Week",
+        timezone="America/Belem",
+        start_date=timezone.localdate() + dt.timedelta(days=days_ahead),
+        end_date=timezone.localdate() + dt.timedelta(days=days_ahead + 5),
+    )
+    return later, VenueFactory(event=later, slug="hall", is_ours=True)
+
+
+def test_home_gives_the_day_of_each_upcoming_session_at_other_events(client, event, pavilion):
+    later, hall = _climate_week()
+    belem = later.tzinfo
+    first_day = later.start_date + dt.timedelta(days=1)
+    for n, (day, hour) in enumerate([(0, 10), (0, 14), (1, 11)]):
+        start = dt.datetime.combine(first_day + dt.timedelta(days=day), dt.time(hour), belem)
+        make_session(
+            later,
+            hall,
+            title_en=f"Talk {n}",
+            starts_at=start,
+            ends_at=start + dt.timedelta(hours=1),
+        )
+    html = client.get("/en/").content.decode()
+    page = text_of(client.get("/en/"))
+    from pavilion.core.timefmt import format_date
+
+    day_one = format_date(first_day, "en", "long")
+    day_two = format_date(first_day + dt.timedelta(days=1), "en", "long")
+    assert f"{day_one} 10:00–11:00 Belem time" in page
+    assert page.index(day_one) < page.index("Talk 1") < page.index(day_two) < page.index("Talk 2")
+    # 14:00 in Belém is the next morning in Japan: that date is given too.
+    assert "02:00–03:00 Japan time (" in page
+    assert 'class="day-label"' in html
+
+
+def test_home_and_programme_link_to_the_networking_booking_page_while_tables_are_open(
+    client, event, pavilion
+):
+    from tests.factories import NetworkingTableFactory
+
+    later, hall = _climate_week()
+    start = dt.datetime.combine(later.start_date, dt.time(10), later.tzinfo)
+    make_session(
+        later, hall, title_en="Talk", starts_at=start, ends_at=start + dt.timedelta(hours=1)
+    )
+    booking = 'href="/en/events/climate-week/networking/"'
+    assert booking not in client.get("/en/").content.decode()  # no tables yet
+    table = NetworkingTableFactory(venue=hall)
+    assert booking in client.get("/en/").content.decode()
+    assert booking in client.get("/en/events/climate-week/programme/").content.decode()
+    table.is_active = False
+    table.save(update_fields=["is_active"])
+    assert booking not in client.get("/en/events/climate-week/programme/").content.decode()
+
+
+def test_no_booking_link_once_the_event_is_over(client, event, pavilion):
+    from tests.factories import NetworkingTableFactory
+
+    NetworkingTableFactory(venue=pavilion)  # the featured event took place in 2024
+    assert "/networking/" not in client.get("/en/").content.decode()
+    assert "/networking/" not in client.get("/en/events/cop29/programme/").content.decode()
+
+
+# The note on time zones is in the footer of the pages that show times, and only there.
+
+TIMES_NOTE = "Times are shown in the venue's time zone"
+
+
+def test_the_time_zone_note_is_on_pages_with_times_only(client, event, pavilion):
+    session = make_session(event, pavilion)
+    for url in ("/en/events/cop29/programme/", session.get_absolute_url()):
+        assert TIMES_NOTE in client.get(url).content.decode(), url
+    for url in ("/en/membership/", "/en/contact/", "/en/events/", "/en/no-such-page/"):
+        assert TIMES_NOTE not in client.get(url).content.decode(), url

@@ -4,8 +4,10 @@ Robots are kept out without third-party services:
 
 - a honeypot: a field people never see (hidden by the stylesheet, skipped by
   screen readers) that form-filling robots fill in;
-- a minimum time: the form carries the moment it was shown, signed; a form sent
-  back sooner than ``MIN_SECONDS`` later was not typed by a person;
+- a minimum time: the form carries the moment it was first shown, signed; a form
+  sent back sooner than ``MIN_SECONDS`` later was not typed by a person. A form shown
+  again (to correct a field) carries the same moment, so the time a visitor has
+  already spent on it counts; the check speaks only when nothing else is wrong;
 - a rate limit per client address, counted by the view.
 """
 
@@ -16,6 +18,7 @@ import time
 from django import forms
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 
 from pavilion.core.i18n import current_lang
@@ -89,7 +92,7 @@ class EnquiryForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    # When the form was shown, signed (the template writes a fresh one each time).
+    # When the form was first shown, signed (see ``timestamp_to_carry``).
     shown = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
@@ -100,6 +103,10 @@ class EnquiryForm(forms.Form):
         self.expired = False
 
     @property
+    def has_field_errors(self) -> bool:
+        return any(name != NON_FIELD_ERRORS for name in self.errors)
+
+    @property
     def is_robot(self) -> bool:
         """The honeypot was filled in."""
         return bool(self.cleaned_data.get("website", "").strip())
@@ -107,23 +114,41 @@ class EnquiryForm(forms.Form):
     def clean_message(self) -> str:
         return self.cleaned_data["message"].strip()
 
+    def _shown_at(self) -> float | None:
+        """When the form was first shown, from its signed token; None if the token is
+        missing or forged. Raises SignatureExpired for a token older than a day."""
+        token = (self.data.get("shown") or "") if self.is_bound else ""
+        try:
+            return float(signing.loads(token, salt=TIMESTAMP_SALT, max_age=MAX_AGE_SECONDS))
+        except signing.SignatureExpired:
+            raise
+        except (signing.BadSignature, TypeError, ValueError):
+            return None
+
+    def timestamp_to_carry(self) -> str:
+        """The token to write into the form shown again: the one it came with when that
+        is genuine and recent, else a fresh one (a first showing)."""
+        try:
+            if self._shown_at() is not None:
+                return self.data["shown"]
+        except signing.SignatureExpired:
+            pass
+        return form_timestamp()
+
     def clean(self) -> dict:
         cleaned = super().clean()
-        token = cleaned.get("shown") or ""
         try:
-            shown = float(signing.loads(token, salt=TIMESTAMP_SALT, max_age=MAX_AGE_SECONDS))
+            shown = self._shown_at()
         except signing.SignatureExpired:
             self.expired = True
             raise forms.ValidationError(
                 _("This form was opened more than a day ago. Please check it and send it again."),
                 code="expired",
             ) from None
-        except (signing.BadSignature, TypeError, ValueError):
-            self.too_fast = True
-            shown = time.time()
-        if time.time() - shown < MIN_SECONDS:
-            self.too_fast = True
-        if self.too_fast:
+        self.too_fast = shown is None or time.time() - shown < MIN_SECONDS
+        # With a field to correct, the form is shown again anyway: a second message
+        # about speed would only be noise, and the time spent still counts.
+        if self.too_fast and not self.errors:
             raise forms.ValidationError(
                 _(
                     "That was very quick: please take a moment to check your message, "

@@ -35,10 +35,12 @@ def _over(kind: str, value: str, limit: int) -> bool:
 
 
 def _form_page(request: HttpRequest, form: EnquiryForm, status: int = 200, notice: str = ""):
+    # A form shown again keeps the moment it was first shown (see forms.py).
+    token = form.timestamp_to_carry() if form.is_bound else form_timestamp()
     return render(
         request,
         "enquiries/contact.html",
-        {"form": form, "shown_token": form_timestamp(), "notice": notice},
+        {"form": form, "shown_token": token, "notice": notice},
         status=status,
     )
 

@@ -35,7 +35,12 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from babel.numbers import format_currency, format_decimal, get_currency_precision
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    get_currency_name,
+    get_currency_precision,
+)
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -400,12 +405,13 @@ def fee_quote(
 
     reasons.append(
         _both(
-            gettext_noop(
-                "The fees are those of the schedule “%(schedule)s” for %(year)s in %(currency)s."
-            ),
+            # The schedule's name gives its year, and the quote's heading the fee's: the
+            # sentence adds only the currency, in words ("in euros", 「円建て」).
+            gettext_noop("The fees are those of the schedule “%(schedule)s”, in %(currency)s."),
             schedule=lambda lang: schedule.tr("name", lang) or str(schedule),
-            year=schedule.year,
-            currency=currency,
+            currency=lambda lang: get_currency_name(
+                currency, count=2, locale=_BABEL_LOCALE.get(lang, "en")
+            ),
         )
     )
 

@@ -4,6 +4,8 @@ filters. They parse input; the fee rules are ``fees.fee_quote``'s."""
 from __future__ import annotations
 
 import functools
+import re
+import unicodedata
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -66,11 +68,14 @@ class CalculatorForm(forms.Form):
             "invalid_choice": _("Choose a country from the list."),
         },
     )
-    population = forms.IntegerField(
+    population = forms.CharField(
         label=_("Population"),
         required=False,
+        max_length=40,
         help_text=_("Inhabitants of the local or regional government (not needed for others)."),
-        error_messages={"invalid": _("Give the population as a whole number, such as 120000.")},
+        error_messages={
+            "max_length": _("Give the population as a whole number, such as 120000."),
+        },
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     currency = forms.ChoiceField(
@@ -109,10 +114,7 @@ class CalculatorForm(forms.Form):
         return normalise(self.cleaned_data["country"])
 
     def clean_population(self) -> int | None:
-        value = self.cleaned_data.get("population")
-        if value is not None and value < 0:
-            raise ValidationError(_("The population cannot be negative."))
-        return value
+        return parse_population(self.cleaned_data.get("population") or "")
 
     def add_service_errors(self, error: ValidationError) -> None:
         for name, messages in error.message_dict.items():
@@ -123,6 +125,41 @@ class CalculatorForm(forms.Form):
                 self.add_error(target, message)
 
 
+# No local or regional government has more inhabitants than this (the largest
+# countries have about 1.4 billion): a larger figure is a typing mistake.
+MAX_POPULATION = 2_000_000_000
+_SPACES = re.compile(r"[\s_'’]+")
+
+
+def parse_population(raw: str) -> int | None:
+    """A population as people type it: "120000", "1,000,000", "１，０００，０００",
+    "1 000 000". Empty gives None. Full-width figures and commas are read as ASCII
+    (NFKC); thousands separators (commas, spaces) are dropped."""
+    text = unicodedata.normalize("NFKC", raw).strip()
+    if not text:
+        return None
+    text = _SPACES.sub("", text).replace(",", "")
+    negative = text[:1] in ("-", "−")
+    digits = text[1:] if negative else text
+    if not (digits.isascii() and digits.isdigit()):
+        raise ValidationError(
+            _("Give the population as a whole number, such as 120000."), code="invalid"
+        )
+    if negative and int(digits):
+        raise ValidationError(_("The population cannot be negative."), code="negative")
+    value = int(digits)
+    if value > MAX_POPULATION:
+        raise ValidationError(
+            _(
+                "%(population)s inhabitants is more than any local or regional government "
+                "has; please check the figure."
+            )
+            % {"population": f"{value:,}"[:40]},
+            code="max",
+        )
+    return value
+
+
 def calculator_discounts(schedules: list[FeeSchedule]) -> list[Discount]:
     """The discounts of the schedules in force, one per code (for the checkboxes)."""
     seen: dict[str, Discount] = {}
@@ -131,25 +168,52 @@ def calculator_discounts(schedules: list[FeeSchedule]) -> list[Discount]:
     return list(seen.values())
 
 
+class FilterChoiceField(forms.ChoiceField):
+    """A filter from the address: a long made-up value is cut short before it is
+    quoted back in the error message."""
+
+    def to_python(self, value) -> str:
+        return super().to_python(value)[:30]
+
+
+class CodeChoiceField(FilterChoiceField):
+    """A choice of codes typed in any case (``?country=jp``)."""
+
+    def to_python(self, value) -> str:
+        return normalise(super().to_python(value))
+
+
 class DirectoryFilterForm(forms.Form):
-    country = forms.ChoiceField(
+    country = CodeChoiceField(
         widget=QuickSelect,
         label=_("Country"),
         required=False,
-        error_messages={"invalid_choice": _("Choose a country from the list.")},
+        error_messages={
+            "invalid_choice": _(
+                "There is no country with the code “%(value)s”. Choose a country from the list."
+            )
+        },
     )
-    region = forms.ChoiceField(
+    region = FilterChoiceField(
         widget=QuickSelect,
         label=_("Region"),
         required=False,
-        error_messages={"invalid_choice": _("Choose a region from the list.")},
+        error_messages={
+            "invalid_choice": _(
+                "There is no region with the code “%(value)s”. Choose a region from the list."
+            )
+        },
     )
-    category = forms.ChoiceField(
+    category = FilterChoiceField(
         widget=QuickSelect,
         label=_("Category"),
         required=False,
         choices=[("", _("All categories")), *Category.choices],
-        error_messages={"invalid_choice": _("Choose a category from the list.")},
+        error_messages={
+            "invalid_choice": _(
+                "There is no category “%(value)s”. Choose a category from the list."
+            )
+        },
     )
 
     def __init__(self, *args, lang: str, **kw):
@@ -159,9 +223,6 @@ class DirectoryFilterForm(forms.Form):
             ("", _("All regions")),
             *((code, region_name(code, lang)) for code in REGIONS),
         ]
-
-    def clean_country(self) -> str:
-        return normalise(self.cleaned_data.get("country"))
 
 
 __all__ = ["CalculatorForm", "DirectoryFilterForm", "FeeSchedule", "natural_currency"]

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET
 from pavilion.core.i18n import current_lang
 
 from . import selectors
-from .countries import country_name, region_name
+from .countries import country_name, is_country, normalise, region_name
 from .fees import fee_quote, money, schedules_in_force
 from .forms import CalculatorForm, DirectoryFilterForm, calculator_discounts, natural_currency
 from .models import ELIGIBILITY, Category, OrganisationKind
@@ -134,14 +134,17 @@ def calculator(request: HttpRequest) -> HttpResponse:
     currencies = sorted(in_force)
     discounts = calculator_discounts(list(in_force.values()))
     wants_json = request.GET.get("format") == "json"
-    submitted = any(k in request.GET for k in ("kind", "country", "population", "currency"))
+    # A quote is asked for when the form is sent (it always sends both lists, even
+    # unchosen) or a link gives both; a link giving only some fields (the rates page's
+    # ?currency=EUR, a ?kind= or ?country= alone) merely preselects them.
+    submitted = "kind" in request.GET and "country" in request.GET
     data = request.GET if submitted else None
     form = CalculatorForm(
         data,
         lang=lang,
         currencies=currencies,
         discounts=discounts,
-        initial={"currency": natural_currency(lang)},
+        initial=_calculator_preselection(request, lang, currencies),
     )
     quote = None
     if submitted and form.is_valid():
@@ -173,6 +176,24 @@ def calculator(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _calculator_preselection(request: HttpRequest, lang: str, currencies: list[str]) -> dict:
+    """Initial values from a link: the currency (else the language's), and a kind,
+    country or population when given alone. A value that is not in the lists is
+    left out: the visitor has not asked for anything yet, so there is nothing to
+    correct."""
+    initial: dict = {"currency": _currency_choice(request, lang, currencies)}
+    kind = request.GET.get("kind", "")
+    if kind in OrganisationKind.values:
+        initial["kind"] = kind
+    country = normalise(request.GET.get("country", ""))
+    if country and is_country(country):
+        initial["country"] = country
+    population = (request.GET.get("population") or "").strip()
+    if population:
+        initial["population"] = population[:20]
+    return initial
+
+
 def _result(quote, lang: str) -> dict:
     return {
         "amount": quote.amount_display(lang),
@@ -202,14 +223,16 @@ def members(request: HttpRequest) -> HttpResponse:
     filters = {"country": "", "region": "", "category": ""}
     status = 200
     if request.GET:
-        if form.is_valid():
-            filters = {k: form.cleaned_data.get(k) or "" for k in filters}
-        else:
+        # A bad filter is reported beside its field (400) and left out; the good ones apply.
+        if not form.is_valid():
             status = 400
+        filters = {k: form.cleaned_data.get(k) or "" for k in filters}
     listed = list(selectors.directory_members(**filters))
     for member in listed:
         member.country_label = country_name(member.country, lang)
         member.region_label = region_name(member.region, lang) if member.region else ""
+        # "(example)" only where the name does not already say so ("Example City of …").
+        member.example_tag = member.is_example and not _says_example(member.tr("name", lang))
     listed.sort(key=lambda m: (m.country_label, str(m.tr("name", lang)).casefold()))
     counts = selectors.member_counts()
     return render(
@@ -224,3 +247,8 @@ def members(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+def _says_example(name: str) -> bool:
+    text = str(name).strip().casefold()
+    return text.startswith(("example", "例：", "例:")) or text.endswith(("(example)", "（例）"))

@@ -1,7 +1,14 @@
-"""Parsing the public filters; bad values become notices, never errors."""
+"""Parsing the public filters; a bad value is reported beside its field (or, for a
+filter with no field on the page, in a notice) and left out, never an error page."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import unicodedata
+from zoneinfo import available_timezones
+
+from babel.dates import get_timezone_location
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -11,18 +18,95 @@ from pavilion.core.timefmt import format_date_range, is_valid_zone
 
 from .models import Event, Organisation, Person, Venue
 
+_REGIONS = (
+    "Africa/",
+    "America/",
+    "Antarctica/",
+    "Arctic/",
+    "Asia/",
+    "Atlantic/",
+    "Australia/",
+    "Europe/",
+    "Indian/",
+    "Pacific/",
+)
+
+
+def _key(text: str) -> str:
+    """Compared without case, accents on Latin letters ("São Paulo") or full-width forms."""
+    kept: list[str] = []
+    for char in unicodedata.normalize("NFKD", text):
+        if unicodedata.combining(char) and kept and kept[-1].isascii():
+            continue
+        kept.append(char)
+    text = unicodedata.normalize("NFC", "".join(kept))
+    return " ".join(text.replace("_", " ").split()).casefold()
+
+
+@functools.lru_cache(maxsize=1)
+def _zone_index() -> dict[str, tuple[str, ...]]:
+    """Every way of naming a zone that people type, to the zones it names: the IANA
+    name itself, its last part ("Tokyo", "New York", "Argentina/Buenos Aires") and
+    the city CLDR names it by, in English and Japanese ("東京")."""
+    index: dict[str, set[str]] = {}
+    for name in available_timezones():
+        if not name.startswith(_REGIONS) and "/" in name:
+            continue  # Etc/GMT+5, US/Eastern …: written out in full only
+        keys = {_key(name)}
+        if "/" in name:
+            keys.add(_key(name.split("/", 1)[1]))
+            keys.add(_key(name.rsplit("/", 1)[1]))
+            for lang in ("en", "ja"):
+                with contextlib.suppress(LookupError):  # a zone CLDR does not know
+                    keys.add(_key(get_timezone_location(name, locale=lang, return_city=True)))
+        for key in keys:
+            index.setdefault(key, set()).add(name)
+    return {key: tuple(sorted(names)) for key, names in index.items()}
+
+
+def resolve_zone(value: str) -> str:
+    """The IANA zone a visitor means: "Asia/Tokyo", "asia/tokyo", "Tokyo", "東京" and
+    "new york" all work. Empty if none: the caller reports it."""
+    value = value.strip()
+    if is_valid_zone(value):
+        return value
+    key = _key(value)
+    if not key:
+        return ""
+    names = _zone_index().get(key, ())
+    if not names:
+        return ""
+
+    def preference(name: str) -> tuple:
+        # A region's zone before an old alias ("Egypt"), one whose last part is what was
+        # typed before a link with another city's name, the fuller name, then A–Z.
+        return (
+            not name.startswith(_REGIONS),
+            _key(name.rsplit("/", 1)[-1]) != key.rsplit("/", 1)[-1],
+            -name.count("/"),
+            name,
+        )
+
+    return min(names, key=preference)
+
 
 class ZoneForm(forms.Form):
     tz = forms.CharField(required=False, max_length=64, label=gettext_lazy("Your time zone"))
 
     def clean_tz(self) -> str:
         value = self.cleaned_data["tz"].strip()
-        if value and not is_valid_zone(value):
+        if not value:
+            return ""
+        zone = resolve_zone(value)
+        if not zone:
             raise forms.ValidationError(
-                _("“%(value)s” is not a time zone we know; use a name such as Europe/Paris.")
+                _(
+                    "“%(value)s” is not a time zone we know. Give a city, such as Tokyo or "
+                    "Paris, or a time zone name, such as Europe/Paris."
+                )
                 % {"value": value}
             )
-        return value
+        return zone
 
 
 class ProgrammeFilterForm(ZoneForm):

@@ -6,8 +6,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from pavilion.core.i18n import current_lang, translate_field
 from pavilion.core.timefmt import format_date, format_date_range, zone_label
@@ -15,7 +17,7 @@ from pavilion.pages.glossary import footnoter
 
 from . import selectors
 from .forms import ProgrammeFilterForm, ZoneForm
-from .models import Session
+from .models import Session, Venue
 from .presenters import display_zones, group_by_day, session_card, speakers_by_segment
 
 # Past this many sessions, a programme without a day filter shows its first day only.
@@ -29,9 +31,20 @@ def _viewer_zone(request: HttpRequest) -> tuple[str, list[str]]:
     return "", [str(e) for e in form.errors.get("tz", [])]
 
 
-def _render(request: HttpRequest, template: str, context: dict, notices: list[str]) -> HttpResponse:
+def _render(
+    request: HttpRequest,
+    template: str,
+    context: dict,
+    notices: list[str],
+    *,
+    invalid: bool = False,
+) -> HttpResponse:
     context["notices"] = notices
-    return render(request, template, context, status=400 if notices else 200)
+    return render(request, template, context, status=400 if notices or invalid else 200)
+
+
+# The programme's filters that have a field on the page: their errors are shown beside it.
+FILTER_FIELDS = ("q", "day", "venue", "host", "tz")
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -46,23 +59,60 @@ def home(request: HttpRequest) -> HttpResponse:
         is_over = event.end_date < timezone.localdate(timezone=event.tzinfo)
         upcoming = [] if is_over else selectors.upcoming_rows(event=event)
         upcoming_elsewhere = [] if upcoming else selectors.upcoming_rows()
+        cards = [
+            session_card(s, event=event, zones=zones, lang=lang, footnoter=fn) for s in upcoming
+        ]
+        others = list({s.event.pk: s.event for s in upcoming_elsewhere}.values())
+        booking_open = _networking_open([event, *others])
         context.update(
             venue=venue,
             dates=format_date_range(event.start_date, event.end_date, lang),
             is_over=is_over,
             description=fn.mark(venue.tr("description", lang)) if venue else "",
             networking=fn.mark(venue.tr("networking_area", lang)) if venue else "",
+            networking_open=event.pk in booking_open,
             aims=[fn.mark(aim.tr("text", lang)) for aim in venue.aims.all()] if venue else [],
-            upcoming=[
-                session_card(s, event=event, zones=zones, lang=lang, footnoter=fn) for s in upcoming
-            ],
+            # By day, as on the programme page: a time alone does not say which day it is.
+            upcoming=group_by_day(cards, event=event, lang=lang),
             upcoming_elsewhere=[
-                session_card(s, event=s.event, zones=display_zones(s.event, viewer_zone), lang=lang)
-                for s in upcoming_elsewhere
+                {
+                    "event": other,
+                    "dates": format_date_range(other.start_date, other.end_date, lang),
+                    "networking_open": other.pk in booking_open,
+                    "days": group_by_day(
+                        [
+                            session_card(
+                                s, event=other, zones=display_zones(other, viewer_zone), lang=lang
+                            )
+                            for s in upcoming_elsewhere
+                            if s.event.pk == other.pk
+                        ],
+                        event=other,
+                        lang=lang,
+                    ),
+                }
+                for other in others
             ],
             footnotes=fn.notes,
         )
     return _render(request, "programme/home.html", context, notices)
+
+
+def _networking_open(events: list) -> set[int]:
+    """The ids of those events whose networking area takes bookings: it has an active
+    table and the event is not over (one query)."""
+    current = [e.pk for e in events if e.end_date >= timezone.localdate(timezone=e.tzinfo)]
+    if not current:
+        return set()
+    # Read through the relation, as the selectors do: the programme does not import
+    # the networking app.
+    tables = Venue._meta.get_field("networking_tables").related_model
+    return set(
+        tables.objects.filter(venue__event_id__in=current, is_active=True)
+        .order_by()
+        .values_list("venue__event_id", flat=True)
+        .distinct()
+    )
 
 
 def featured_programme(request: HttpRequest) -> HttpResponse:
@@ -89,7 +139,28 @@ def programme(request: HttpRequest, event: str) -> HttpResponse:
     event_obj = selectors.event_get_public(slug=event)
     form = ProgrammeFilterForm(request.GET, event=event_obj)
     filters = form.valid_filters()
-    notices = [str(error) for errors in form.errors.values() for error in errors]
+    field_errors = {
+        name: " ".join(str(e) for e in errors)
+        for name, errors in form.errors.items()
+        if name in FILTER_FIELDS
+    }
+    notices = [
+        str(error)
+        for name, errors in form.errors.items()
+        if name not in FILTER_FIELDS
+        for error in errors
+    ]
+    if field_errors:
+        notices.append(
+            format_html(
+                '<a href="#filters">{}</a>',
+                ngettext(
+                    "See the message beside the filter below.",
+                    "See the messages beside the filters below.",
+                    len(field_errors),
+                ),
+            )
+        )
     viewer_zone = filters.get("tz", "")
     zones = display_zones(event_obj, viewer_zone)
 
@@ -155,8 +226,16 @@ def programme(request: HttpRequest, event: str) -> HttpResponse:
             "zone_names": zone_names(event_obj, zones, lang),
             "session_query": "?" + urlencode({"tz": viewer_zone}) if viewer_zone else "",
             "footnotes": fn.notes,
+            "errors": field_errors,
+            "networking_open": bool(_networking_open([event_obj])),
+            # What was typed, shown again beside its error so that it can be corrected.
+            "typed": {
+                "q": filters.get("q") or request.GET.get("q", "")[:200],
+                "tz": viewer_zone or request.GET.get("tz", "")[:64],
+            },
         },
         notices,
+        invalid=bool(field_errors),
     )
 
 
