@@ -404,3 +404,148 @@ def test_cancelling_registrations_asks_first(
         "Carla Souza": Status.OFFERED,
         "Dan Brown": Status.CANCELLED,
     }
+
+
+# Opening and closing times, typed and shown in the event's zone
+
+
+def settings_url(settings) -> str:
+    return reverse("admin:registration_registrationsettings_change", args=[settings.pk])
+
+
+def settings_data(**overrides) -> dict:
+    return {"is_open": "on", "capacity": "3", "offer_hours": "24"} | overrides
+
+
+def test_opening_and_closing_times_are_typed_in_the_events_zone(staff_client, session):
+    settings = session.registration_settings
+
+    response = staff_client.post(
+        settings_url(settings),
+        settings_data(
+            opens_at_0="2024-11-01",
+            opens_at_1="10:00",
+            closes_at_0="2024-11-11",
+            closes_at_1="18:30",
+        ),
+    )
+
+    assert response.status_code == 302
+    settings.refresh_from_db()
+    # Baku is UTC+4: 10:00 there is 06:00 UTC.
+    assert settings.opens_at == dt.datetime(2024, 11, 1, 6, 0, tzinfo=dt.UTC)
+    assert settings.closes_at == dt.datetime(2024, 11, 11, 14, 30, tzinfo=dt.UTC)
+    entry = AuditEntry.objects.get(action="pavilion.registration.settings_changed")
+    assert entry.data["opens_at"] == "2024-11-01T06:00:00+00:00"
+
+
+def test_the_settings_form_names_the_zone_and_shows_stored_times_in_it(staff_client, session):
+    settings = session.registration_settings
+    settings.opens_at = dt.datetime(2024, 11, 1, 6, 0, tzinfo=dt.UTC)
+    settings.save()
+
+    page = staff_client.get(settings_url(settings)).content.decode()
+
+    assert "Registration opens" in page
+    assert (
+        "The day and time in Asia/Baku, the event's time zone. Leave both empty to open at once."
+    ) in page
+    assert "The day and time in Asia/Baku, the event's time zone. Leave both empty to close" in page
+    assert 'type="date" name="opens_at_0" value="2024-11-01"' in page
+    assert 'type="time" name="opens_at_1" value="10:00"' in page
+    assert 'name="closes_at_0"' in page and 'value="06:00"' not in page
+
+
+def test_the_settings_list_shows_opening_times_in_venue_time(staff_client, session):
+    settings = session.registration_settings
+    settings.opens_at = dt.datetime(2024, 11, 1, 6, 0, tzinfo=dt.UTC)
+    settings.save()
+
+    page = staff_client.get(reverse("admin:registration_registrationsettings_changelist")).text
+
+    assert "Opens (venue time)" in page
+    assert "Fri 1 Nov 2024, 10:00" in page
+
+
+def test_new_settings_take_the_zone_of_the_chosen_sessions_event(staff_client):
+    event = EventFactory(name_en="Climate Week Belém", timezone="America/Belem")
+    venue = VenueFactory(event=event, capacity=10)
+    session = SessionFactory(event=event, venue=venue)
+    url = reverse("admin:registration_registrationsettings_add")
+
+    form = staff_client.get(url).content.decode()
+    saved = staff_client.post(
+        url, settings_data(session=session.pk, opens_at_0="2024-11-01", opens_at_1="10:00")
+    )
+
+    assert "Climate Week Belém: America/Belem" in form
+    assert saved.status_code == 302
+    # Belém is UTC-3: 10:00 there is 13:00 UTC.
+    assert session.registration_settings.opens_at == dt.datetime(2024, 11, 1, 13, 0, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"opens_at_0": "2024-11-01"}, "Give the time as well as the day."),
+        ({"opens_at_1": "10:00"}, "Give the day as well as the time."),
+        (
+            {"opens_at_0": "1/11/2024", "opens_at_1": "10:00"},
+            "Enter the day as YYYY-MM-DD, for example 2026-11-20.",
+        ),
+        (
+            {"opens_at_0": "2024-11-01", "opens_at_1": "10am"},
+            "Enter the time as HH:MM on the 24-hour clock, for example 14:30.",
+        ),
+        (
+            {
+                "opens_at_0": "2024-11-01",
+                "opens_at_1": "10:00",
+                "closes_at_0": "2024-11-01",
+                "closes_at_1": "09:00",
+            },
+            "Registration must close after it opens.",
+        ),
+    ],
+)
+def test_a_half_typed_or_misordered_time_is_refused_on_its_field(
+    staff_client, session, data, message
+):
+    settings = session.registration_settings
+
+    response = staff_client.post(settings_url(settings), settings_data(**data))
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    settings.refresh_from_db()
+    assert settings.opens_at is None
+    assert settings.capacity is None  # nothing saved
+
+
+def test_a_time_the_clocks_skip_is_refused(staff_client):
+    event = EventFactory(timezone="Europe/Berlin", secondary_timezones=[])
+    venue = VenueFactory(event=event, capacity=10)
+    settings = RegistrationSettingsFactory(session=SessionFactory(event=event, venue=venue))
+
+    response = staff_client.post(
+        settings_url(settings), settings_data(opens_at_0="2026-03-29", opens_at_1="02:30")
+    )
+
+    assert response.status_code == 200
+    assert "02:30 does not exist on Sunday 29 March 2026 in Europe/Berlin" in response.text
+    settings.refresh_from_db()
+    assert settings.opens_at is None
+
+
+def test_a_registrations_page_gives_its_times_in_the_venues_zone(staff_client, session):
+    registration = RegistrationFactory(
+        session=session, checked_in_at=dt.datetime(2024, 11, 12, 12, 35, tzinfo=dt.UTC)
+    )
+
+    page = staff_client.get(
+        reverse("admin:registration_registration_change", args=[registration.pk])
+    ).text
+
+    assert "Times are in Asia/Baku, the event" in page
+    assert "4:35 p.m." in page  # 12:35 UTC, in Baku time
+    assert "12:35 p.m." not in page

@@ -395,8 +395,9 @@ def test_someone_else_typing_a_registered_address_is_told_and_never_sees_the_reg
 
     assert response.status_code == 409
     html = response.content.decode()
-    assert "This e-mail address is already registered for this session." in html
-    assert "We have sent the link to the registration to that address again" in html
+    assert "You are already registered for this session" in html
+    assert "Check your e-mail for the link we sent" in html
+    assert "We have sent the link to this address again" in html
     assert registration.code_display not in html
     assert registration_token(registration) not in html
     assert 'value="Somebody Else"' in html
@@ -407,6 +408,56 @@ def test_someone_else_typing_a_registered_address_is_told_and_never_sees_the_reg
     assert resent.subject == "Your seat is confirmed: Cities and the NDCs"
     post(client, django_capture_on_commit_callbacks, session, submission="yet-another")
     assert len(mail.outbox) == 1
+
+
+def _registered_elsewhere(client, capture, lang="en"):
+    """Aiko registered from another browser; now someone types her address again."""
+    session = upcoming_session()
+    post(client, capture, session)
+    mail.outbox.clear()
+    client.cookies.clear()
+    response = post(
+        client, capture, session, lang, name="Aiko T.", email="Aiko@Example.jp", submission="x"
+    )
+    return response, Registration.objects.get()
+
+
+def test_registering_twice_is_explained_once_under_its_own_heading(
+    client, django_capture_on_commit_callbacks
+):
+    response, registration = _registered_elsewhere(client, django_capture_on_commit_callbacks)
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert html.count("You are already registered for this session") == 1
+    assert html.count("already registered for this session") == 2  # heading, then why
+    assert "<h2>You are already registered for this session</h2>" in html
+    assert "Some of what you asked for could not be used" not in html
+    assert "Please correct the fields marked below." not in html
+    assert 'id="id_email_error"' not in html
+    assert 'aria-invalid="true"' not in html
+    assert "To register someone else, change the e-mail address below." in html
+    # What was typed is kept; nothing about the registration is shown.
+    assert 'value="Aiko T."' in html
+    assert 'value="Aiko@Example.jp"' in html
+    assert registration.code_display not in html
+    assert registration_token(registration) not in html
+    assert registration.name not in html
+
+
+def test_registering_twice_is_explained_in_japanese_on_the_japanese_page(
+    client, django_capture_on_commit_callbacks
+):
+    response, _registration = _registered_elsewhere(
+        client, django_capture_on_commit_callbacks, "ja"
+    )
+
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert html.count("このセッションにはすでに申し込み済みです") == 1
+    assert "お送りしたメールに記載のリンクをご確認ください。" in html
+    assert "指定された条件の一部を反映できませんでした" not in html
+    assert "このメールアドレスはすでにこのセッションに申し込み済みです。" not in html
 
 
 # Closed, not yet open, cancelled, past
@@ -550,7 +601,9 @@ def test_too_many_posts_from_one_address_are_refused_with_429(
     assert response.status_code == 429
     assert response["Retry-After"] == "600"
     html = response.content.decode()
-    assert "You have sent many registrations in a short time, so this one was not sent." in html
+    assert "<h2>Too many attempts: please try again in 10 minutes</h2>" in html
+    assert "Many registrations were sent in a short time, so this one was not accepted." in html
+    assert "Some of what you asked for could not be used" not in html
     assert 'value="p3@example.org"' in html
     assert Registration.objects.count() == 2
 
@@ -566,7 +619,26 @@ def test_too_many_posts_for_one_address_are_refused_with_429(
     response = post(client, django_capture_on_commit_callbacks, session, email="AIKO@example.jp")
 
     assert response.status_code == 429
+    html = response.content.decode()
+    assert html.count("Too many attempts: please try again in 10 minutes") == 1
+    assert "already registered" not in html
+    assert 'value="AIKO@example.jp"' in html
     assert Registration.objects.count() == 1
+
+
+def test_the_too_many_attempts_box_is_in_japanese_on_the_japanese_page(
+    client, django_capture_on_commit_callbacks, settings
+):
+    settings.PAVILION_REGISTRATION_POSTS_PER_ADDRESS = 0
+    session = upcoming_session()
+
+    response = post(client, django_capture_on_commit_callbacks, session, "ja")
+
+    assert response.status_code == 429
+    html = response.content.decode()
+    assert "送信回数が多すぎます。10分後にもう一度お試しください" in html
+    assert "指定された条件の一部を反映できませんでした" not in html
+    assert not Registration.objects.exists()
 
 
 # A Japanese visitor

@@ -18,6 +18,7 @@ import io
 from collections.abc import Callable, Iterable
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -33,6 +34,7 @@ from pavilion.programme.models import Session
 
 from . import selectors, services
 from .admin_confirm import action_confirmed, confirmation_page
+from .admin_forms import RegistrationSettingsAdminForm
 from .models import Registration, RegistrationSettings
 
 Status = Registration.Status
@@ -105,6 +107,17 @@ def attendees_csv(*, registrations: Iterable[Registration], filename: str) -> Ht
     return response
 
 
+def _venue_time(value, tz) -> str | None:
+    """An instant in a list column: its day and time in the venue's zone."""
+    if value is None:
+        return None
+    local = timezone.localtime(value, tz)
+    return gettext("%(date)s, %(time)s") % {
+        "date": format_date(local.date(), current_lang(), "weekday"),
+        "time": local.strftime("%H:%M"),
+    }
+
+
 # Registration settings
 
 
@@ -118,13 +131,14 @@ class RegistrationSettingsAdmin(admin.ModelAdmin):
         "taken",
         "waiting",
         "checked_in",
-        "opens_at",
-        "closes_at",
+        "opens",
+        "closes",
     ]
     list_filter = ["is_open", "session__event"]
     list_select_related = ["session__event", "session__venue"]
     search_fields = ["session__title_en", "session__title_ja", "session__slug"]
     autocomplete_fields = ["session"]
+    form = RegistrationSettingsAdminForm  # opens and closes in the event's zone
     fields = ["session", "is_open", "capacity", "opens_at", "closes_at", "offer_hours"]
     actions = ["export_attendees"]
 
@@ -172,6 +186,14 @@ class RegistrationSettingsAdmin(admin.ModelAdmin):
     @admin.display(description=_("checked in"), ordering="n_checked_in")
     def checked_in(self, obj: RegistrationSettings) -> int:
         return obj.n_checked_in
+
+    @admin.display(description=_("opens (venue time)"), ordering="opens_at")
+    def opens(self, obj: RegistrationSettings) -> str | None:
+        return _venue_time(obj.opens_at, obj.session.event.tzinfo)
+
+    @admin.display(description=_("closes (venue time)"), ordering="closes_at")
+    def closes(self, obj: RegistrationSettings) -> str | None:
+        return _venue_time(obj.closes_at, obj.session.event.tzinfo)
 
     def save_model(self, request, obj, form, change):
         services.registration_settings_save(settings=obj, actor=request.user)
@@ -325,6 +347,28 @@ class RegistrationAdmin(admin.ModelAdmin):
             "date": format_date(local.date(), current_lang(), "day"),
             "time": local.strftime("%H:%M"),
         }
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None:
+            return fieldsets
+        (name, options), *rest = fieldsets
+        note = gettext("Times are in %(zone)s, the event's time zone.") % {
+            "zone": obj.session.event.timezone
+        }
+        return [(name, {**options, "description": note}), *rest]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        """The page's times (registered, offered, checked in…) in the venue's zone, as the
+        list and the CSV give them; its fieldset names the zone."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        with timezone.override(obj.session.event.tzinfo):
+            response = super().change_view(request, object_id, form_url, extra_context)
+            if hasattr(response, "render") and not response.is_rendered:
+                response.render()
+        return response
 
     def has_add_permission(self, request):
         # Registrations come through the registration form, which applies every rule.

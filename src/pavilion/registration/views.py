@@ -19,6 +19,9 @@ A visitor's submission
   visitor is taken to their registration's page. Anyone else is told the address
   is registered already (409) and the registrant gets their link again by
   e-mail; the page itself is never shown to whoever typed the address.
+- A refused submission (already registered, too many attempts) is explained once,
+  in a box with its own heading above the form, which keeps what was typed. It is
+  not put on a field: nothing typed is wrong.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -39,6 +43,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from pavilion.core.i18n import current_lang
@@ -80,6 +85,51 @@ RESEND_SECONDS = 600  # at most one "already registered" e-mail per registration
 
 class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a well-typed submission was not registered: a heading and what to do."""
+
+    heading: str
+    paragraphs: tuple[str, ...]
+
+
+def _too_many() -> Refusal:
+    minutes = RATE_WINDOW_SECONDS // 60
+    return Refusal(
+        heading=ngettext(
+            "Too many attempts: please try again in %(minutes)d minute",
+            "Too many attempts: please try again in %(minutes)d minutes",
+            minutes,
+        )
+        % {"minutes": minutes},
+        paragraphs=(
+            _(
+                "Many registrations were sent in a short time, so this one was not "
+                "accepted. What you typed is kept below."
+            ),
+        ),
+    )
+
+
+def _already_registered() -> Refusal:
+    # Said to whoever typed the address: nothing about the registration itself.
+    return Refusal(
+        heading=_("You are already registered for this session"),
+        paragraphs=(
+            _(
+                "This e-mail address is already registered for this session, so nothing "
+                "new was registered."
+            ),
+            _(
+                "Check your e-mail for the link we sent: it opens your registration, with "
+                "its QR code, and lets you cancel it. We have sent the link to this address "
+                "again; if it does not arrive in a few minutes, look in your spam folder."
+            ),
+            _("To register someone else, change the e-mail address below."),
+        ),
+    )
 
 
 # Helpers
@@ -185,7 +235,7 @@ def _form_page(
     form: RegistrationForm,
     *,
     status: int = 200,
-    notices: tuple[str, ...] = (),
+    refusal: Refusal | None = None,
     closed_message: str = "",
 ) -> HttpResponse:
     """The form (with what was typed and its errors), or why registration is closed."""
@@ -201,7 +251,7 @@ def _form_page(
         "closed_message": closed_message,
         "seats": seats,
         "submission": secrets.token_urlsafe(16),
-        "notices": list(notices),
+        "refusal": refusal,
     }
     response = render(request, "registration/register.html", context, status=status)
     if status == 429:
@@ -217,37 +267,28 @@ def _register_post(request: HttpRequest, event: str, slug: str) -> HttpResponse:
     address = services.SessionAddress(event=event, slug=slug)
     form = RegistrationForm(request.POST)
 
-    def page(status: int, *notices: str, closed_message: str = "") -> HttpResponse:
+    def page(
+        status: int, refusal: Refusal | None = None, *, closed_message: str = ""
+    ) -> HttpResponse:
         full = _public_session(event, slug)
         return _form_page(
-            request, full, form, status=status, notices=notices, closed_message=closed_message
+            request, full, form, status=status, refusal=refusal, closed_message=closed_message
         )
 
-    too_many = _(
-        "You have sent many registrations in a short time, so this one was not sent. "
-        "Please try again in ten minutes; what you typed is kept below."
-    )
     address_limit = _limit("PAVILION_REGISTRATION_POSTS_PER_ADDRESS", DEFAULT_POSTS_PER_ADDRESS)
     if _over_limit("address", client_address(request), address_limit):
-        return page(429, too_many)
+        return page(429, _too_many())
     if not form.is_valid():
         return page(400)
     email_limit = _limit("PAVILION_REGISTRATION_POSTS_PER_EMAIL", DEFAULT_POSTS_PER_EMAIL)
     if _over_limit("email", form.cleaned_data["email"], email_limit):
-        return page(429, too_many)
+        return page(429, _too_many())
     try:
         return _submit(request, address=address, form=form)
     except services.NoSuchSession:
         raise Http404("no such session") from None
     except services.AlreadyRegistered:
-        return page(
-            409,
-            _(
-                "This e-mail address is already registered for this session. We have sent "
-                "the link to the registration to that address again: open it from that "
-                "e-mail to see the registration, its QR code, or to cancel."
-            ),
-        )
+        return page(409, _already_registered())
     except ValidationError as exc:
         if hasattr(exc, "error_dict"):
             return page(400)
@@ -258,7 +299,8 @@ def _submit(
     request: HttpRequest, *, address: services.SessionAddress, form: RegistrationForm
 ) -> HttpResponse:
     """Register, and redirect to the registration's page (or to the visitor's own earlier
-    registration). Errors are put on the form and raised again for the caller.
+    registration). Errors are put on the form and raised again for the caller; an
+    address already registered is not (the caller explains it above the form).
 
     The form's one-off submission key is claimed in the cache before registering: the
     same form sent again (a double click) finds it taken, waits for the first to finish
@@ -288,8 +330,7 @@ def _submit(
             return _to_registration(request, existing, already=True)
         if cache.add(f"registration:resent:{existing.pk}", 1, RESEND_SECONDS):
             registration_resend(registration=existing)
-        form.add_service_errors(exc)
-        raise
+        raise  # explained above the form, not on the e-mail field
     except Exception as exc:
         if key:
             cache.delete(key)
