@@ -12,16 +12,19 @@ import re
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from pavilion.core.i18n import current_lang
 from pavilion.membership.models import ELIGIBILITY, Category, FeeSchedule, OrganisationKind
 
 from .models import ApplicationDocument
+from .services import population_year_error, population_year_range
 
 # Each language in its own name, as the language switcher shows them.
 ENDONYMS = {"en": "English", "ja": "日本語"}
+# The locale Babel names currencies in, for each language of the site.
+BABEL_LOCALES = {"en": "en", "ja": "ja_JP"}
 DEFAULT_CURRENCY = {"ja": "JPY", "en": "EUR"}
 
 
@@ -164,14 +167,36 @@ class ContactForm(StepForm):
         return phone
 
 
-def currency_choices() -> list[tuple[str, str]]:
+def currency_label(code: str, lang: str) -> str:
+    """A currency as the reader's language names it, with its code: "Euro (EUR)",
+    「日本円（JPY）」 (Babel's names, as the fee calculator shows them)."""
+    from babel.numbers import get_currency_name
+
+    name = get_currency_name(code, locale=BABEL_LOCALES.get(lang, lang))
+    if not name or name == code:
+        return code
+    return pgettext("currency name and code", "%(name)s (%(code)s)") % {
+        "name": name,
+        "code": code,
+    }
+
+
+def currency_choices(lang: str | None = None) -> list[tuple[str, str]]:
+    lang = lang or current_lang()
     codes = sorted(
         set(FeeSchedule.objects.filter(is_published=True).values_list("currency", flat=True))
     ) or ["EUR", "JPY"]
-    return [(code, code) for code in codes]
+    return [(code, currency_label(code, lang)) for code in codes]
+
+
+POPULATION_FIELDS = ("population", "population_source", "population_year")
 
 
 class CategoryForm(StepForm):
+    """Step 3. The population, its source and its year are asked only of the kinds
+    whose fee depends on them (``population_needed``); for the others the fields are
+    not on the form at all."""
+
     population = forms.CharField(
         label=_("Population"),
         max_length=20,
@@ -202,9 +227,17 @@ class CategoryForm(StepForm):
         },
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, population_needed: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["currency"].choices = currency_choices()
+        if population_needed:
+            first, last = population_year_range()
+            self.fields["population_year"].help_text = _(
+                "In four figures, from %(first)s to %(last)s."
+            ) % {"first": first, "last": last}
+        else:
+            for name in POPULATION_FIELDS:
+                del self.fields[name]
 
     def clean_population(self) -> int | None:
         raw = self.cleaned_data["population"].strip()
@@ -232,8 +265,8 @@ class CategoryForm(StepForm):
         if not (raw.isascii() and raw.isdigit() and len(raw) == 4):
             raise ValidationError(_("Please give the year in four figures, such as 2020."))
         year = int(raw)
-        if year > timezone.localdate().year:
-            raise ValidationError(_("The year of the figure cannot be in the future."))
+        if message := population_year_error(year):
+            raise ValidationError(message, code="range")
         return year
 
 
@@ -258,7 +291,12 @@ class DocumentForm(StepForm):
 
 
 class ConsentForm(StepForm):
+    # The label is a sentence ending in its own full stop (「…確認します。」): no
+    # label suffix after it (Django adds none after "." but would after "。"), and the
+    # box comes first, inside the label.
     consent = forms.BooleanField(
+        label_suffix="",
+        template_name="applications/_checkbox_field.html",
         label=_(
             "I agree that the secretariat keeps the details of this application, with its "
             "documents, to review it and to write to us about it, and I confirm that I may "

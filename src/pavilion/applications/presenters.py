@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 
 from .models import Application
 
@@ -34,31 +35,66 @@ def resume_url(token: str, lang: str) -> str:
     return site_url() + resume_path(token, lang)
 
 
-def quote_facts(quote: dict | None, lang: str) -> dict:
-    """The parts of a saved quote (``FeeQuote.to_json()``) a reader needs: the amount
-    written out, the reasons in their language and whether any figure is an example."""
-    quote = quote or {}
-    amount = quote.get("amount")
-    currency = quote.get("currency", "")
-    reasons = quote.get(f"reasons_{lang}") or quote.get("reasons_en") or []
+# The reason ``membership.fees.fee_quote`` adds when a figure is an example, word for
+# word (its msgid). The application's pages and mails say it once, in their own words
+# (``example_note``), so it is taken out of the reasons they list.
+FEE_EXAMPLE_REASON = (
+    "Some figures used here are examples, not published fees: the amount is only an illustration."
+)
+
+
+def _example_notes(lang: str) -> tuple[str, set[str]]:
+    """The notice the applicant reads when a figure is an example, and the fee's own
+    reason saying so (in English and in ``lang``), to be left out of the reasons."""
+    with translation.override(lang):
+        note = gettext(
+            "Some figures in this fee are examples, not published rates: the secretariat "
+            "will confirm the amount."
+        )
+        reason = gettext(FEE_EXAMPLE_REASON)
+    return note, {FEE_EXAMPLE_REASON, reason}
+
+
+def _facts(*, amount, currency: str, reasons, is_example: bool, year, lang: str) -> dict:
+    note, example_reasons = _example_notes(lang)
+    with translation.override(lang):
+        per_year = gettext("a year")
     return {
         "amount": money(amount, currency, lang) if amount is not None else "",
+        "per_year": per_year,
         "currency": currency,
-        "reasons": list(reasons),
-        "is_example": bool(quote.get("is_example")),
-        "year": quote.get("year"),
+        "reasons": [reason for reason in reasons if reason not in example_reasons],
+        "is_example": is_example,
+        "example_note": note if is_example else "",
+        "year": year,
     }
+
+
+def quote_facts(quote: dict | None, lang: str) -> dict:
+    """The parts of a saved quote (``FeeQuote.to_json()``) a reader needs: the amount
+    written out, the reasons in their language and, when any figure is an example,
+    the notice saying so (once: not again among the reasons)."""
+    quote = quote or {}
+    return _facts(
+        amount=quote.get("amount"),
+        currency=quote.get("currency", ""),
+        reasons=quote.get(f"reasons_{lang}") or quote.get("reasons_en") or [],
+        is_example=bool(quote.get("is_example")),
+        year=quote.get("year"),
+        lang=lang,
+    )
 
 
 def live_quote_facts(quote, lang: str) -> dict:
     """The same facts from a FeeQuote object (not saved yet)."""
-    return {
-        "amount": money(quote.amount, quote.currency, lang),
-        "currency": quote.currency,
-        "reasons": list(getattr(quote, f"reasons_{lang}", ()) or quote.reasons_en),
-        "is_example": bool(quote.is_example),
-        "year": quote.year,
-    }
+    return _facts(
+        amount=quote.amount,
+        currency=quote.currency,
+        reasons=getattr(quote, f"reasons_{lang}", ()) or quote.reasons_en,
+        is_example=bool(quote.is_example),
+        year=quote.year,
+        lang=lang,
+    )
 
 
 def organisation_name(application: Application, lang: str) -> str:

@@ -55,6 +55,11 @@ def application_summary(*, application: Application, lang: str) -> list[dict]:
     """Everything the application says, as sections of (label, value) rows."""
     from pavilion.membership.countries import country_name
 
+    from .services import population_needed
+
+    # Only the kinds whose fee depends on it are asked for a population.
+    asks_population = population_needed(application.kind)
+
     def population_text() -> str:
         if application.population is None:
             return ""
@@ -83,14 +88,20 @@ def application_summary(*, application: Application, lang: str) -> list[dict]:
             ],
         ),
         (
-            _("Category and population"),
+            _("Category and population") if asks_population else _("Category and fee"),
             [
                 (_("Category"), application.get_category_display()),
-                (_("Population"), population_text()),
-                (_("Source of the population figure"), application.population_source),
-                (
-                    _("Year of the population figure"),
-                    str(application.population_year or ""),
+                *(
+                    [
+                        (_("Population"), population_text()),
+                        (_("Source of the population figure"), application.population_source),
+                        (
+                            _("Year of the population figure"),
+                            str(application.population_year or ""),
+                        ),
+                    ]
+                    if asks_population
+                    else []
                 ),
             ],
         ),

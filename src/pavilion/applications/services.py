@@ -116,6 +116,9 @@ STEPS = 5
 MAX_ANSWER_FILES = 5
 NULLABLE = ("population", "population_year")
 POPULATION_KINDS_CATEGORY = Category.LOCAL_REGIONAL
+# The oldest year a population figure may come from: an older census is no basis for
+# a fee (the latest is always later than this).
+POPULATION_YEAR_MIN = 1950
 
 
 def new_token() -> str:
@@ -273,18 +276,68 @@ def application_start(*, data: dict, language: str) -> tuple[Application, str]:
 
 
 def _check_step_one(application: Application) -> None:
-    if not (application.name_en.strip() or application.name_ja.strip()):
-        raise ValidationError(
-            {
-                "name_en": ValidationError(
-                    _("Please give your organisation's name in English or in Japanese."),
-                    code="required",
-                )
-            }
-        )
-    application.category = _check_kind(application.kind)
-    _set_keys(application)
-    _check_not_open_elsewhere(application=application)
+    errors = _organisation_errors(application, fields=STEP_FIELDS[1])
+    if errors:
+        raise ValidationError(errors)
+
+
+def _organisation_errors(
+    application: Application, *, fields: tuple[str, ...] | set[str]
+) -> dict[str, list[ValidationError]]:
+    """Every problem step 1's rules find with these fields, all at once: no name, a
+    kind that may join nothing, another open application from the same organisation.
+    Fields not named (the form refused them) are not judged."""
+    errors: dict[str, list[ValidationError]] = {}
+    if {"name_en", "name_ja"} <= set(fields) and not (
+        application.name_en.strip() or application.name_ja.strip()
+    ):
+        errors["name_en"] = [
+            ValidationError(
+                _("Please give your organisation's name in English or in Japanese."),
+                code="required",
+            )
+        ]
+    if "kind" in fields and application.kind:
+        category = category_for(application.kind)
+        if category is None:
+            errors["kind"] = [
+                ValidationError(ineligible_message(application.kind), code="ineligible")
+            ]
+        else:
+            application.category = category
+    if "country" in fields and application.country:
+        _set_keys(application)
+        try:
+            _check_not_open_elsewhere(application=application)
+        except ValidationError as error:
+            for field, messages in error.error_dict.items():
+                errors.setdefault(field, []).extend(messages)
+    return errors
+
+
+def application_check_step(
+    *, step: int, data: dict, application: Application | None = None
+) -> None:
+    """Check a step's rules on the fields its form could read (``data``, the form's
+    cleaned data, lacks the fields the form refused), writing nothing: so that a page
+    shows every error of a step at once, the form's and the rules'. Raises one
+    ValidationError with them all."""
+    fields = [field for field in STEP_FIELDS.get(step, ()) if field in data]
+    preview = Application(pk=application.pk if application else None)
+    if application is not None:
+        for field in ("kind", "country", "name_en", "name_ja"):
+            setattr(preview, field, getattr(application, field))
+    for field in fields:
+        value = data[field]
+        setattr(preview, field, "" if value is None and field not in NULLABLE else value)
+    if step == 1:
+        errors = _organisation_errors(preview, fields=fields)
+    elif step == 3:
+        errors = _population_errors(preview, fields=fields)
+    else:
+        errors = {}
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -316,30 +369,71 @@ def application_save_step(
     return application
 
 
+def population_needed(kind: str) -> bool:
+    """Whether an organisation of this kind gives its population (and its source and
+    year): only local and regional governments, whose fee depends on it. Associations
+    and associate partners pay a flat fee and are not asked."""
+    return category_for(kind) == POPULATION_KINDS_CATEGORY
+
+
+def population_year_range() -> tuple[int, int]:
+    """The years a population figure may come from: POPULATION_YEAR_MIN to this year."""
+    return POPULATION_YEAR_MIN, timezone.localdate().year
+
+
+def population_year_error(year: int) -> str:
+    """Why this year cannot be the year of a population figure ("" when it can)."""
+    first, last = population_year_range()
+    if year > last:
+        return _("The year of the figure cannot be in the future.")
+    if year < first:
+        return _(
+            "Please give a year from %(first)s to %(last)s: an older population figure "
+            "cannot be used for the fee."
+        ) % {"first": first, "last": last}
+    return ""
+
+
 def _check_population(application: Application) -> None:
     category = _check_kind(application.kind)
     application.category = category
-    errors: dict[str, list] = {}
-    if category == POPULATION_KINDS_CATEGORY:
+    if category != POPULATION_KINDS_CATEGORY:
+        # Not asked of this kind (its fee is flat): a figure given earlier, under
+        # another kind, is dropped rather than kept unseen.
+        application.population = None
+        application.population_source = ""
+        application.population_year = None
+        return
+    errors = _population_errors(application, fields=STEP_FIELDS[3])
+    if errors:
+        raise ValidationError(errors)
+
+
+def _population_errors(
+    application: Application, *, fields: tuple[str, ...] | list[str]
+) -> dict[str, list[str]]:
+    """Step 3's rules on the fields named (the others the form refused already)."""
+    errors: dict[str, list[str]] = {}
+    if not population_needed(application.kind):
+        return errors
+    if "population" in fields:
         if application.population is None:
             errors["population"] = [
                 _("Please give the number of inhabitants of your city or region.")
             ]
-        if not application.population_source.strip():
-            errors["population_source"] = [
-                _("Please say where the population figure comes from, such as a census.")
-            ]
-        if application.population_year is None:
+        elif application.population < 0:
+            errors["population"] = [_("The population cannot be negative.")]
+    if "population_source" in fields and not application.population_source.strip():
+        errors["population_source"] = [
+            _("Please say where the population figure comes from, such as a census.")
+        ]
+    if "population_year" in fields:
+        year = application.population_year
+        if year is None:
             errors["population_year"] = [_("Please give the year of the population figure.")]
-    if application.population is not None and application.population < 0:
-        errors["population"] = [_("The population cannot be negative.")]
-    year = application.population_year
-    if year is not None and year > timezone.localdate().year:
-        errors["population_year"] = [_("The year of the figure cannot be in the future.")]
-    elif year is not None and year < 1900:
-        errors["population_year"] = [_("Please give a year from 1900 on.")]
-    if errors:
-        raise ValidationError(errors)
+        elif message := population_year_error(year):
+            errors["population_year"] = [message]
+    return errors
 
 
 def _quote(application: Application):

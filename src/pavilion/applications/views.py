@@ -50,11 +50,14 @@ class HttpResponseSeeOther(HttpResponseRedirect):
     status_code = 303
 
 
-def step_titles() -> dict[int, str]:
+def step_titles(application: Application | None = None) -> dict[int, str]:
+    """The steps' titles; step 3 asks for a population only of the kinds whose fee
+    depends on it, and is named for what it asks."""
+    asks_population = application is None or services.population_needed(application.kind)
     return {
         1: _("Organisation"),
         2: _("Contact person"),
-        3: _("Category and population"),
+        3: _("Category and population") if asks_population else _("Category and fee"),
         4: _("Documents"),
         5: _("Consent and review"),
     }
@@ -85,7 +88,7 @@ def _render_step(
     status: int = 200,
     extra: dict | None = None,
 ) -> HttpResponse:
-    titles = step_titles()
+    titles = step_titles(application)
     done = application.step if application else 0
     steps = [
         {
@@ -129,7 +132,8 @@ def start(request: HttpRequest) -> HttpResponse:
         limit=limit,
         window=RATE_WINDOW_SECONDS,
     ):
-        form.is_valid()
+        if not form.is_valid():
+            _add_rule_errors(form, step=1)
         form.add_error(
             None,
             _(
@@ -147,7 +151,19 @@ def start(request: HttpRequest) -> HttpResponse:
             form.add_service_errors(error)
         else:
             return _step_url(token, 2)
+    else:
+        _add_rule_errors(form, step=1)
     return _render_step(request, step=1, form=form, status=400)
+
+
+def _add_rule_errors(form, *, step: int, application: Application | None = None) -> None:
+    """Put the rules' errors (no name, a kind that may not join, a missing population…)
+    on the fields the form accepted, so that a refused step lists all its errors at
+    once, not the form's first and the rules' after those are put right."""
+    try:
+        services.application_check_step(step=step, data=form.cleaned_data, application=application)
+    except ValidationError as error:
+        form.add_service_errors(error)
 
 
 # The draft's own address
@@ -250,6 +266,12 @@ def _initial(application: Application, step: int) -> dict:
     return initial
 
 
+def _form_kwargs(application: Application, step: int) -> dict:
+    if step == 3:
+        return {"population_needed": services.population_needed(application.kind)}
+    return {}
+
+
 @require_http_methods(["GET", "POST"])
 def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
     application = _application(token)
@@ -269,18 +291,23 @@ def step(request: HttpRequest, token: str, step: int) -> HttpResponse:
 def _data_step(request, application, token, step) -> HttpResponse:
     form_class = FORMS[step]
     extra = _step_extra(application, step)
+    kwargs = _form_kwargs(application, step)
     if request.method == "GET":
-        form = form_class(initial=_initial(application, step))
+        form = form_class(initial=_initial(application, step), **kwargs)
         return _render_step(
             request, step=step, form=form, application=application, token=token, extra=extra
         )
-    form = form_class(request.POST)
-    if form.is_valid():
-        if step == 3 and request.POST.get("action") == "quote":
-            extra = _step_extra(application, step, changes=form.cleaned_data)
-            return _render_step(
-                request, step=step, form=form, application=application, token=token, extra=extra
-            )
+    form = form_class(request.POST, **kwargs)
+    quoting = step == 3 and request.POST.get("action") == "quote"
+    if not form.is_valid():
+        if not quoting:  # showing the fee needs no source or year yet
+            _add_rule_errors(form, step=step, application=application)
+    elif quoting:
+        extra = _step_extra(application, step, changes=form.cleaned_data)
+        return _render_step(
+            request, step=step, form=form, application=application, token=token, extra=extra
+        )
+    else:
         try:
             services.application_save_step(
                 application=application, step=step, data=form.cleaned_data, token=token
@@ -289,6 +316,13 @@ def _data_step(request, application, token, step) -> HttpResponse:
             form.add_service_errors(error)
         else:
             return _step_url(token, step + 1)
+    if step == 3:
+        # The fee for the figures as typed (a refused population shows none), not for
+        # the ones saved before.
+        typed = {"currency": form.cleaned_data.get("currency") or application.currency}
+        if "population" in form.fields:
+            typed["population"] = form.cleaned_data.get("population")
+        extra = _step_extra(application, step, changes=typed)
     return _render_step(
         request,
         step=step,
@@ -388,7 +422,7 @@ def quote(request: HttpRequest, token: str) -> JsonResponse:
     """The fee for the draft with the population and currency typed so far (step 3's
     live quote). Field errors come back with status 400."""
     application = _application(token)
-    form = CategoryForm(request.GET)
+    form = CategoryForm(request.GET, **_form_kwargs(application, 3))
     form.is_valid()
     errors = {field: list(messages) for field, messages in form.errors.items()}
     errors.pop("population_source", None)

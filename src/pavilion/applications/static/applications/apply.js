@@ -21,12 +21,14 @@
     if (data.fee) {
       var amount = element("p", "fee-amount");
       amount.appendChild(element("strong", "", data.fee.amount));
+      if (data.fee.per_year) amount.appendChild(document.createTextNode(" " + data.fee.per_year));
       body.appendChild(amount);
       if (data.fee.reasons.length) {
         var list = element("ul", "fee-reasons");
         data.fee.reasons.forEach(function (reason) { list.appendChild(element("li", "", reason)); });
         body.appendChild(list);
       }
+      if (data.fee.example_note) body.appendChild(element("p", "fee-example", data.fee.example_note));
     } else if (data.errors) {
       Object.keys(data.errors).forEach(function (key) {
         data.errors[key].forEach(function (message) { body.appendChild(element("p", "fee-error", message)); });
