@@ -360,3 +360,19 @@ def organisation_get_public(*, slug: str) -> dict:
     if not (hosted or speaking or partner_of or org.people.exists()):
         raise Http404("organisation has no public role")
     return {"organisation": org, "hosted": hosted, "speaking": speaking, "partner_of": partner_of}
+
+
+def events_networking_open(events: list[Event]) -> set[int]:
+    """The ids of those events whose networking area takes bookings: it has an active
+    table and the event is not over (one query)."""
+    current = [e.pk for e in events if e.end_date >= timezone.localdate(timezone=e.tzinfo)]
+    if not current:
+        return set()
+    # Read through the relation: the programme does not import the networking app.
+    tables = Venue._meta.get_field("networking_tables").related_model
+    return set(
+        tables.objects.filter(venue__event_id__in=current, is_active=True)
+        .order_by()
+        .values_list("venue__event_id", flat=True)
+        .distinct()
+    )

@@ -17,7 +17,7 @@ from pavilion.pages.glossary import footnoter
 
 from . import selectors
 from .forms import ProgrammeFilterForm, ZoneForm
-from .models import Session, Venue
+from .models import Session
 from .presenters import display_zones, group_by_day, session_card, speakers_by_segment
 
 # Past this many sessions, a programme without a day filter shows its first day only.
@@ -63,7 +63,7 @@ def home(request: HttpRequest) -> HttpResponse:
             session_card(s, event=event, zones=zones, lang=lang, footnoter=fn) for s in upcoming
         ]
         others = list({s.event.pk: s.event for s in upcoming_elsewhere}.values())
-        booking_open = _networking_open([event, *others])
+        booking_open = selectors.events_networking_open([event, *others])
         context.update(
             venue=venue,
             dates=format_date_range(event.start_date, event.end_date, lang),
@@ -96,23 +96,6 @@ def home(request: HttpRequest) -> HttpResponse:
             footnotes=fn.notes,
         )
     return _render(request, "programme/home.html", context, notices)
-
-
-def _networking_open(events: list) -> set[int]:
-    """The ids of those events whose networking area takes bookings: it has an active
-    table and the event is not over (one query)."""
-    current = [e.pk for e in events if e.end_date >= timezone.localdate(timezone=e.tzinfo)]
-    if not current:
-        return set()
-    # Read through the relation, as the selectors do: the programme does not import
-    # the networking app.
-    tables = Venue._meta.get_field("networking_tables").related_model
-    return set(
-        tables.objects.filter(venue__event_id__in=current, is_active=True)
-        .order_by()
-        .values_list("venue__event_id", flat=True)
-        .distinct()
-    )
 
 
 def featured_programme(request: HttpRequest) -> HttpResponse:
@@ -227,7 +210,7 @@ def programme(request: HttpRequest, event: str) -> HttpResponse:
             "session_query": "?" + urlencode({"tz": viewer_zone}) if viewer_zone else "",
             "footnotes": fn.notes,
             "errors": field_errors,
-            "networking_open": bool(_networking_open([event_obj])),
+            "networking_open": bool(selectors.events_networking_open([event_obj])),
             # What was typed, shown again beside its error so that it can be corrected.
             "typed": {
                 "q": filters.get("q") or request.GET.get("q", "")[:200],
