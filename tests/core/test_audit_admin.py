@@ -50,3 +50,11 @@ def test_the_task_queue_is_named_for_staff_in_their_language(staff_client):
     assert "Tasks Database Backend" not in japanese and "Task Results" not in japanese
     english = staff_client.get("/en/admin/").text
     assert "Background tasks (mail, invoice PDFs)" in english
+
+
+def test_djangos_own_admin_strings_missing_in_its_japanese_catalogue_are_japanese(staff_client):
+    audit_log(action="pavilion.membership.member.listed", target=MemberFactory())
+    page = staff_client.get("/ja/admin/core/auditentry/").text
+    assert 'id="date-hierarchy-label"' in page  # the date filter is there …
+    assert "Filter by" not in page  # … in Japanese
+    assert "- Select an option -" not in page
