@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.contenttypes.models import ContentType
 from django.http import HttpRequest
@@ -17,6 +18,26 @@ from .models import AuditEntry
 
 admin.site.site_header = _("Pavilion back office")
 admin.site.site_title = _("Pavilion back office")
+
+
+class KeptRecordsMixin:
+    """For a model admin whose objects have records that must be kept (a member's
+    invoices, a session's registrations): deleting such an object is refused with the
+    reason and what to do instead, rather than Django's "your account doesn't have
+    permission to delete …", which sends staff looking for rights they don't need.
+
+    ``kept_records`` maps the kept model ("billing.Invoice") to that sentence."""
+
+    kept_records: dict[str, str] = {}
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        for label, reason in self.kept_records.items():
+            name = str(apps.get_model(label)._meta.verbose_name)
+            if name in perms_needed:
+                perms_needed.discard(name)
+                protected = [*protected, reason]
+        return deleted, model_count, perms_needed, protected
 
 
 class KindOfObjectFilter(admin.SimpleListFilter):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from pavilion.core.admin import KeptRecordsMixin
 from pavilion.core.audit import audit_log
 
 from . import services
@@ -238,7 +239,13 @@ class IncomeSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(Member)
-class MemberAdmin(admin.ModelAdmin):
+class MemberAdmin(KeptRecordsMixin, admin.ModelAdmin):
+    kept_records = {
+        "billing.Invoice": _(
+            "Its invoices, which are kept for the accounts. To end the membership, set "
+            "“Ended on” instead: the member then leaves the directory and gets no more dues."
+        )
+    }
     list_display = (
         "__str__",
         "category",

@@ -25,6 +25,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from pavilion.core.admin import KeptRecordsMixin
 from pavilion.core.i18n import current_lang
 from pavilion.core.timefmt import (
     format_date,
@@ -273,7 +274,13 @@ def _status_messages(status: str) -> dict[str, str]:
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(KeptRecordsMixin, admin.ModelAdmin):
+    kept_records = {
+        "registration.Registration": _(
+            "Its registrations, which are kept. To call the session off, mark it cancelled "
+            "instead: the people registered are told by e-mail."
+        )
+    }
     form = SessionAdminForm
     list_display = ["title", "event", "venue", "when", "status"]
     list_display_links = ["title"]
