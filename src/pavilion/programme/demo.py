@@ -488,14 +488,14 @@ COP29_SESSIONS: list[dict[str, Any]] = [
         "title_ja": "マルチレベルの気候変動対策：ハイレベル・セッションとアクション・セッション",
         "summary_en": (
             "Opening by the President of ICLEI Japan and a keynote from the Ministry of the"
-            " Environment, followed by a high-level session and an action session. The source"
-            " gives the time (14:00–15:15 Baku time) but not the date, so the date is still to"
-            " be confirmed."
+            " Environment, followed by a high-level session and an action session. It runs"
+            " from 14:00 to 15:15 Baku time (19:00–20:15 Japan time); the day is still to be"
+            " announced."
         ),
         "summary_ja": (
             "イクレイ日本理事長によるオープニングと環境省による基調講演に続き、ハイレベル・セッションと"
-            "アクション・セッションを行います。出典には時間（アゼルバイジャン時間14:00〜15:15）のみが"
-            "記載され、日付の記載がないため、開催日は未確定です。"
+            "アクション・セッションを行います。時間はアゼルバイジャン時間14:00〜15:15（日本時間"
+            "19:00〜20:15）で、開催日は追ってお知らせします。"
         ),
         "recording_url": JAPAN_PAVILION_RECORDING,
         "participations": [
