@@ -69,6 +69,8 @@ def test_date_to_be_confirmed_and_chapters(page: Page, live_server, demo):
     page.goto(f"{live_server.url}/en/events/cop29/programme/")
     tbc = page.locator("#day-tbc")
     expect(tbc).to_contain_text("14:00–15:15 Baku time")
+    # Baku and Tokyo never change their clocks: the Japan time is certain without the day.
+    expect(tbc).to_contain_text("19:00–20:15 Japan time")
     page.goto(f"{live_server.url}/en/events/cop29/sessions/japan-pavilion-c2p2-yokohama-bangkok/")
     chapter = page.locator(".chapters a").first
     expect(chapter).to_contain_text("23:05")

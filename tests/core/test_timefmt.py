@@ -11,6 +11,7 @@ from pavilion.core.timefmt import (
     format_local_time_range,
     is_valid_zone,
     join_ranges,
+    undated_time_text,
     zone,
     zone_label,
     zoned_ranges,
@@ -148,3 +149,36 @@ def test_unknown_or_misspelt_zones_are_invalid(name):
 def test_unknown_zone_raises_value_error_naming_it():
     with pytest.raises(ValueError, match="Mars/Olympus"):
         zone("Mars/Olympus")
+
+
+# A time whose day is not confirmed
+
+
+def test_undated_time_is_given_in_every_zone_whose_difference_never_changes():
+    cop29 = (dt.date(2024, 11, 11), dt.date(2024, 11, 22))
+    text = undated_time_text(
+        dt.time(14, 0), dt.time(15, 15), "Asia/Baku", ["Asia/Tokyo"], cop29, "en"
+    )
+    assert text == "14:00–15:15 Baku time · 19:00–20:15 Japan time"
+    japanese = undated_time_text(
+        dt.time(14, 0), dt.time(15, 15), "Asia/Baku", ["Asia/Tokyo"], cop29, "ja"
+    )
+    assert "19:00–20:15（日本時間）" in japanese
+
+
+def test_undated_time_says_when_it_falls_on_the_next_day_there():
+    belem = (dt.date(2025, 11, 10), dt.date(2025, 11, 21))
+    text = undated_time_text(
+        dt.time(22, 0), dt.time(23, 0), "America/Belem", ["Asia/Tokyo"], belem, "en"
+    )
+    assert text.endswith("10:00–11:00 Japan time (next day)")
+
+
+def test_undated_time_leaves_out_a_zone_whose_clocks_change_during_the_event():
+    # Paris goes back an hour on 27 October 2024: its time depends on the day.
+    days = (dt.date(2024, 10, 21), dt.date(2024, 10, 31))
+    text = undated_time_text(
+        dt.time(14, 0), None, "Asia/Baku", ["Europe/Paris", "Asia/Tokyo"], days, "en"
+    )
+    assert "France" not in text and "Paris" not in text
+    assert text == "14:00 Baku time · 19:00 Japan time"

@@ -199,6 +199,69 @@ def format_local_time_range(start: dt.time, end: dt.time | None, zone_name: str,
     return f"{times}（{label}）" if lang == "ja" else f"{times} {label}"
 
 
+def undated_time_text(
+    start: dt.time,
+    end: dt.time | None,
+    primary_zone: str,
+    other_zones: list[str] | tuple[str, ...],
+    days: tuple[dt.date, dt.date],
+    lang: str,
+) -> str:
+    """A time whose date is not confirmed, in the venue's zone and in each other zone
+    whose difference from it is the same on every day of the event (``days``: first
+    and last), so that the time there is certain whichever day it turns out to be:
+    "14:00–15:15 Baku time · 19:00–20:15 Japan time". A zone whose clocks change
+    during the event is left out; a time on the next or the previous day says so."""
+    parts = [format_local_time_range(start, end, primary_zone, lang)]
+    seen = {primary_zone}
+    for name in other_zones:
+        if name in seen:
+            continue
+        seen.add(name)
+        there = _same_time_every_day(start, primary_zone, name, days)
+        if there is None:
+            continue
+        local_start, day_shift = there
+        times = local_start.strftime(TIME_FORMAT)
+        if end:
+            local_end, _shift = _same_time_every_day(end, primary_zone, name, days) or (None, 0)
+            if local_end is None:
+                continue
+            times += f"–{local_end.strftime(TIME_FORMAT)}"
+        label = zone_label(name, lang)
+        text = f"{times}（{label}）" if lang == "ja" else f"{times} {label}"
+        if day_shift:
+            text += _day_shift_note(day_shift, lang)
+        parts.append(text)
+    return ("" if lang == "ja" else " · ").join(parts)
+
+
+def _day_shift_note(shift: int, lang: str) -> str:
+    if lang == "ja":
+        return "（翌日）" if shift > 0 else "（前日）"
+    return " (next day)" if shift > 0 else " (previous day)"
+
+
+@lru_cache(maxsize=1024)
+def _same_time_every_day(
+    time: dt.time, primary_zone: str, other: str, days: tuple[dt.date, dt.date]
+) -> tuple[dt.time, int] | None:
+    """The wall time in ``other`` of ``time`` in ``primary_zone``, with the day shift,
+    if it is the same on every day from ``days[0]`` to ``days[1]``; else None."""
+    first, last = days
+    found = None
+    day = first
+    while day <= last:
+        instant = dt.datetime.combine(day, time, tzinfo=zone(primary_zone)).astimezone(zone(other))
+        value = (instant.time().replace(tzinfo=None), (instant.date() - day).days)
+        if found is None:
+            found = value
+        elif value != found:
+            return None
+        day += dt.timedelta(days=1)
+    return found
+
+
 class NonexistentLocalTime(ValueError):
     """The wall-clock time is skipped when the clocks go forward."""
 

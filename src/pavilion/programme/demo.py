@@ -488,14 +488,12 @@ COP29_SESSIONS: list[dict[str, Any]] = [
         "title_ja": "マルチレベルの気候変動対策：ハイレベル・セッションとアクション・セッション",
         "summary_en": (
             "Opening by the President of ICLEI Japan and a keynote from the Ministry of the"
-            " Environment, followed by a high-level session and an action session. It runs"
-            " from 14:00 to 15:15 Baku time (19:00–20:15 Japan time); the day is still to be"
-            " announced."
+            " Environment, followed by a high-level session and an action session. The time"
+            " is set; the day is still to be announced."
         ),
         "summary_ja": (
             "イクレイ日本理事長によるオープニングと環境省による基調講演に続き、ハイレベル・セッションと"
-            "アクション・セッションを行います。時間はアゼルバイジャン時間14:00〜15:15（日本時間"
-            "19:00〜20:15）で、開催日は追ってお知らせします。"
+            "アクション・セッションを行います。時間は決まっており、開催日は追ってお知らせします。"
         ),
         "recording_url": JAPAN_PAVILION_RECORDING,
         "participations": [

@@ -12,8 +12,8 @@ from pavilion.core.i18n import Translated
 from pavilion.core.timefmt import (
     ZonedRange,
     format_date,
-    format_local_time_range,
     join_ranges,
+    undated_time_text,
     zoned_ranges,
 )
 from pavilion.pages.glossary import Footnoter
@@ -58,8 +58,13 @@ def session_card(
     else:
         ranges = None
         tbc = (
-            format_local_time_range(
-                session.tbc_start_time, session.tbc_end_time, event.timezone, lang
+            undated_time_text(
+                session.tbc_start_time,
+                session.tbc_end_time,
+                event.timezone,
+                zones,
+                (event.start_date, event.end_date),
+                lang,
             )
             if session.tbc_start_time
             else _("Time to be confirmed")
