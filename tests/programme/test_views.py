@@ -641,3 +641,14 @@ def test_the_time_zone_note_is_on_pages_with_times_only(client, event, pavilion)
         assert TIMES_NOTE in client.get(url).content.decode(), url
     for url in ("/en/membership/", "/en/contact/", "/en/events/", "/en/no-such-page/"):
         assert TIMES_NOTE not in client.get(url).content.decode(), url
+
+
+def test_days_without_sessions_are_shown_but_not_offered_as_links(client, event, pavilion):
+    make_session(event, pavilion, 0, title_en="Day one talk")  # 12 November, Baku
+    response = client.get("/en/events/cop29/programme/")
+    html = response.text
+    assert 'href="?day=2024-11-12' in html or "day=2024-11-12" in html
+    # A day with nothing on it is listed, muted, without a link or a "(0)".
+    assert '<span class="day-empty">' in html
+    assert "day=2024-11-14" not in html
+    assert "(0)" not in html and "（0）" not in html
