@@ -303,6 +303,24 @@ def test_mail_the_server_refuses_for_now_is_tried_again_after_a_delay(
 
 
 @pytest.mark.django_db(transaction=True)
+def test_bulk_mail_tried_again_stays_behind_a_visitors_mail(run_worker, flaky_server, settings):
+    settings.PAVILION_MAIL_RETRY_DELAYS = [60]
+    flaky_server.failures = 1
+    mail_enqueue(to=["member@example.org"], subject="Invoice", body="Dues.", priority=-10)
+    run_worker()
+    retry = DBTaskResult.objects.get(status="READY")
+    assert retry.priority == -10 and retry.args_kwargs["kwargs"]["attempt"] == 2
+
+    DBTaskResult.objects.filter(pk=retry.pk).update(run_after=timezone.now())
+    mail_enqueue(to=["visitor@example.org"], subject="Your seat", body="See you.")
+    ready = DBTaskResult.objects.ready().order_by(*DBTaskResult._meta.ordering)
+    assert [row.args_kwargs["kwargs"]["to"] for row in ready] == [
+        ["visitor@example.org"],
+        ["member@example.org"],
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_mail_stops_being_retried_after_the_last_delay(run_worker, flaky_server, settings, caplog):
     settings.PAVILION_MAIL_RETRY_DELAYS = [0, 0]
     flaky_server.failures = 10

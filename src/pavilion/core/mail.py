@@ -102,6 +102,8 @@ def mail_enqueue(
     }
     # Fixed now, kept by every attempt, and in the queue row to trace the message by.
     kwargs["message_id"] = kwargs["headers"].pop("Message-ID", None) or new_message_id()
+    if priority:
+        kwargs["priority"] = priority  # kept by the retries
 
     task_enqueue_after_commit(
         mail_send.using(priority=priority) if priority else mail_send,

@@ -87,12 +87,14 @@ def mail_send(
     headers: dict[str, str] | None = None,
     message_id: str | None = None,
     attempt: int = 1,
+    priority: int = 0,
 ) -> dict:
     """Send one message through the default mailer (settings.MAILERS).
 
     ``attachments`` holds ``[filename, base64 content, mimetype]`` triples (task
     arguments are JSON). The Message-ID, fixed when the message is queued, is
-    kept by the retries, so a receiving server can recognise a message it has."""
+    kept by the retries, so a receiving server can recognise a message it has; so is
+    the queue ``priority`` (bulk mail stays behind a visitor's)."""
     message_id = message_id or new_message_id()
     message = EmailMultiAlternatives(
         subject=subject,
@@ -114,7 +116,9 @@ def mail_send(
         can_defer = mail_send.get_backend().supports_defer
         if error_is_temporary(error) and attempt <= len(delays) and can_defer:
             delay = delays[attempt - 1]
-            mail_send.using(run_after=timezone.now() + dt.timedelta(seconds=delay)).enqueue(
+            mail_send.using(
+                run_after=timezone.now() + dt.timedelta(seconds=delay), priority=priority
+            ).enqueue(
                 to=to,
                 subject=subject,
                 body=body,
@@ -124,6 +128,7 @@ def mail_send(
                 headers=headers,
                 message_id=message_id,
                 attempt=attempt + 1,
+                priority=priority,
             )
             logger.warning(
                 "Mail deferred: to=%s subject=%r message_id=%s attempt=%d of %d, next in %d s: %s",
