@@ -470,3 +470,26 @@ def test_a_session_nobody_registered_for_is_unpublished_at_once(staff_client, se
     assert "Nobody was e-mailed" not in response.text
     session.refresh_from_db()
     assert session.status == Session.Status.DRAFT
+
+
+def test_a_session_moved_before_a_seat_offers_deadline_brings_the_deadline_forward(
+    session, people, django_capture_on_commit_callbacks
+):
+    old = (session.starts_at, session.ends_at)
+    session.starts_at = OFFER_ENDS - dt.timedelta(hours=2)  # Sun 10 Nov, 12:00 Baku time
+    session.ends_at = session.starts_at + dt.timedelta(hours=1)
+    session.save(update_fields=["starts_at", "ends_at"])
+    with django_capture_on_commit_callbacks(execute=True):
+        told = registrations_session_rescheduled(
+            session=session, old_starts_at=old[0], old_ends_at=old[1]
+        )
+
+    assert told == 3
+    carla = people["carla"]
+    carla.refresh_from_db()
+    assert carla.status == Status.OFFERED
+    assert carla.offer_expires_at == session.starts_at
+    # Those waiting are not offered anything by the move.
+    people["ben"].refresh_from_db()
+    assert people["ben"].status == Status.WAITING and people["ben"].offer_expires_at is None
+    assert "12:00" in text_of(mail_to("carla@example.org"))

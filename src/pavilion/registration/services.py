@@ -745,7 +745,8 @@ def registrations_session_rescheduled(
 ) -> int:
     """The published session has new times: tell everyone registered (confirmed, offered a
     seat, waiting) the new time beside the old one, in their language. Registrations stay
-    as they are. Returns how many were told: none if the session (read afresh) is not
+    as they are, but for a seat offer that would now outlast the start: it runs out at
+    the new start. Returns how many were told: none if the session (read afresh) is not
     published or its times are the old ones, so a save that did not move it sends
     nothing."""
     with transaction.atomic():
@@ -761,6 +762,22 @@ def registrations_session_rescheduled(
         )
         if not active:
             return 0
+        # A seat offer runs out at the start at the latest: moved earlier, the session
+        # brings the deadline of an offer that would outlast it forward too.
+        if fresh.starts_at is not None:
+            late = [
+                r
+                for r in active
+                if r.status == Status.OFFERED
+                and r.offer_expires_at is not None
+                and r.offer_expires_at > fresh.starts_at
+            ]
+            if late:
+                Registration.objects.filter(pk__in=[r.pk for r in late]).update(
+                    offer_expires_at=fresh.starts_at
+                )
+                for registration in late:
+                    registration.offer_expires_at = fresh.starts_at
         times = {
             "starts_at": _iso(fresh.starts_at),
             "ends_at": _iso(fresh.ends_at),
