@@ -17,8 +17,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import get_timezone_location
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+
+from .i18n import current_lang
 
 DATE_PATTERNS = {
     # 12 Nov 2024 / 2024年11月12日(火)
@@ -286,3 +289,26 @@ def local_to_utc(day: dt.date, time: dt.time, tz: ZoneInfo) -> dt.datetime:
     if first.utcoffset() != naive.replace(tzinfo=tz, fold=1).utcoffset():
         raise AmbiguousLocalTime(naive.isoformat())
     return utc
+
+
+def venue_time_to_utc(day: dt.date, time: dt.time, zone_name: str) -> dt.datetime:
+    """``local_to_utc`` for a time staff typed in the event's zone: a time the clocks
+    skip or repeat is a ``ValidationError`` that says so, in the active language."""
+    params = {
+        "time": time.strftime("%H:%M"),
+        "date": format_date(day, current_lang(), "long"),
+        "zone": zone_name,
+    }
+    try:
+        return local_to_utc(day, time, zone(zone_name))
+    except NonexistentLocalTime:
+        message = _(
+            "%(time)s does not exist on %(date)s in %(zone)s: the clocks go forward at that "
+            "moment. Choose another time."
+        )
+    except AmbiguousLocalTime:
+        message = _(
+            "%(time)s happens twice on %(date)s in %(zone)s, because the clocks go back at "
+            "that moment, so it cannot be told which one is meant. Choose another time."
+        )
+    raise ValidationError(message % params, code="invalid_local_time")

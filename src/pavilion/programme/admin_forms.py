@@ -18,12 +18,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pavilion.core.i18n import current_lang
 from pavilion.core.timefmt import (
-    AmbiguousLocalTime,
-    NonexistentLocalTime,
-    format_date,
-    local_to_utc,
+    venue_time_to_utc,
 )
 from pavilion.pages.guard import content_problems
 
@@ -196,25 +192,11 @@ class SessionAdminForm(forms.ModelForm):
         return cleaned
 
     def _to_utc(self, day: dt.date, time: dt.time, event: Event, field: str) -> dt.datetime | None:
-        params = {
-            "time": time.strftime("%H:%M"),
-            "date": format_date(day, current_lang(), "long"),
-            "zone": event.timezone,
-        }
         try:
-            return local_to_utc(day, time, event.tzinfo)
-        except NonexistentLocalTime:
-            message = gettext(
-                "%(time)s does not exist on %(date)s in %(zone)s: the clocks go forward at that "
-                "moment. Choose another time."
-            )
-        except AmbiguousLocalTime:
-            message = gettext(
-                "%(time)s happens twice on %(date)s in %(zone)s, because the clocks go back at "
-                "that moment, so it cannot be told which one is meant. Choose another time."
-            )
-        self.add_error(field, ValidationError(message % params, code="invalid_local_time"))
-        return None
+            return venue_time_to_utc(day, time, event.timezone)
+        except ValidationError as error:
+            self.add_error(field, error)
+            return None
 
     def _update_errors(self, errors: ValidationError) -> None:
         # The model's rules name stored fields (starts_at, tbc_end_time…) that

@@ -23,12 +23,8 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from pavilion.core.i18n import current_lang
 from pavilion.core.timefmt import (
-    AmbiguousLocalTime,
-    NonexistentLocalTime,
-    format_date,
-    local_to_utc,
+    venue_time_to_utc,
 )
 from pavilion.programme.models import Event, Session
 
@@ -180,22 +176,8 @@ class RegistrationSettingsAdminForm(forms.ModelForm):
         return cleaned
 
     def _to_utc(self, local: dt.datetime, event: Event, field: str) -> dt.datetime | None:
-        params = {
-            "time": local.strftime("%H:%M"),
-            "date": format_date(local.date(), current_lang(), "long"),
-            "zone": event.timezone,
-        }
         try:
-            return local_to_utc(local.date(), local.time(), event.tzinfo)
-        except NonexistentLocalTime:
-            message = gettext(
-                "%(time)s does not exist on %(date)s in %(zone)s: the clocks go forward at that "
-                "moment. Choose another time."
-            )
-        except AmbiguousLocalTime:
-            message = gettext(
-                "%(time)s happens twice on %(date)s in %(zone)s, because the clocks go back at "
-                "that moment, so it cannot be told which one is meant. Choose another time."
-            )
-        self.add_error(field, ValidationError(message % params, code="invalid_local_time"))
-        return None
+            return venue_time_to_utc(local.date(), local.time(), event.timezone)
+        except ValidationError as error:
+            self.add_error(field, error)
+            return None
