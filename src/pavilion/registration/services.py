@@ -687,6 +687,15 @@ def _session_under_lock(*, session: Session) -> Session:
     return Session.objects.select_related("event", "venue").get(pk=session.pk)
 
 
+def _still_registered(*, session_id: int) -> list[Registration]:
+    """Everyone confirmed, offered a seat or waiting, those waiting in line order."""
+    return list(
+        Registration.objects.filter(session_id=session_id, status__in=Registration.ACTIVE).order_by(
+            "status", "position", "id"
+        )
+    )
+
+
 def registrations_session_cancelled(
     *, session: Session, actor: Any = None, now: dt.datetime | None = None
 ) -> int:
@@ -703,11 +712,7 @@ def registrations_session_cancelled(
         fresh = _session_under_lock(session=session)
         if fresh.status != Session.Status.CANCELLED:
             return 0
-        active = list(
-            Registration.objects.filter(
-                session_id=fresh.pk, status__in=Registration.ACTIVE
-            ).order_by("status", "position", "id")
-        )
+        active = _still_registered(session_id=fresh.pk)
         if not active:
             return 0
         before = {registration.pk: registration.status for registration in active}
@@ -755,11 +760,7 @@ def registrations_session_rescheduled(
             return 0
         if (fresh.starts_at, fresh.ends_at) == (old_starts_at, old_ends_at):
             return 0
-        active = list(
-            Registration.objects.filter(
-                session_id=fresh.pk, status__in=Registration.ACTIVE
-            ).order_by("status", "position", "id")
-        )
+        active = _still_registered(session_id=fresh.pk)
         if not active:
             return 0
         # A seat offer runs out at the start at the latest: moved earlier, the session
