@@ -28,7 +28,7 @@ from pavilion.membership.countries import country_name
 
 from . import conf
 from .models import Invoice
-from .presenters import fee_basis, money
+from .presenters import fee_basis, fee_basis_facts, money
 
 logger = logging.getLogger("pavilion.billing")
 
@@ -68,6 +68,7 @@ def invoice_context(invoice: Invoice) -> dict:
             }
             for line in invoice.lines.all()
         ]
+        basis = fee_basis(invoice, lang)
         return {
             "invoice": invoice,
             "lang": lang,
@@ -78,7 +79,8 @@ def invoice_context(invoice: Invoice) -> dict:
             "payment_instructions": conf.payment_instructions(lang),
             "lines": lines,
             "total": money(invoice.total, invoice.currency, lang),
-            "basis": fee_basis(invoice, lang),
+            "basis": basis,
+            "basis_facts": fee_basis_facts(invoice, lang, basis=basis),
         }
 
 

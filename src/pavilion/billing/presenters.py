@@ -74,16 +74,15 @@ def fee_basis(invoice: Invoice, lang: str) -> dict:
     }
 
 
-def quote_summary(invoice: Invoice, lang: str) -> dict:
-    """The frozen quote of ``invoice`` for staff, in ``lang``: the facts the fee was set
-    by (schedule, population band, income group, income classification), its lines
-    with their amounts, and the reasons given when it was computed."""
+def fee_basis_facts(invoice: Invoice, lang: str, *, basis: dict | None = None) -> list:
+    """The basis of the fee as (label, value) pairs in ``lang`` (call inside
+    ``translation.override(lang)``): fee schedule, population band with the population,
+    income group, income classification with its date. The invoice PDF and the
+    back office show the same facts."""
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 
-    quote = invoice.quote or {}
-    other = "ja" if lang == "en" else "en"
-    basis = fee_basis(invoice, lang)
+    basis = basis if basis is not None else fee_basis(invoice, lang)
     facts = []
     if basis["schedule_name"]:
         facts.append((_("Fee schedule"), basis["schedule_name"]))
@@ -109,6 +108,17 @@ def quote_summary(invoice: Invoice, lang: str) -> dict:
                 },
             )
         )
+    return facts
+
+
+def quote_summary(invoice: Invoice, lang: str) -> dict:
+    """The frozen quote of ``invoice`` for staff, in ``lang``: the facts the fee was set
+    by (schedule, population band, income group, income classification), its lines
+    with their amounts, and the reasons given when it was computed."""
+    quote = invoice.quote or {}
+    other = "ja" if lang == "en" else "en"
+    basis = fee_basis(invoice, lang)
+    facts = fee_basis_facts(invoice, lang, basis=basis)
     currency = quote.get("currency") or invoice.currency
     lines = [
         (
